@@ -1,0 +1,91 @@
+//! The HTTP API: the route table, the OpenAPI document, and one module per resource area.
+
+pub mod changes;
+pub mod extract;
+pub mod health;
+pub mod organisations;
+pub mod paging;
+pub mod responses;
+
+use utoipa::openapi::schema::{AdditionalProperties, Schema};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::RefOr;
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Styra API",
+        description = "Documentation of how a municipality governs IT and digitalisation: organisations, förvaltningsobjekt, systems, roles, plans, activities and the reports auditors ask for.\n\nEvery `/api/v1` route needs `Authorization: Bearer <JWT>`. Errors are `application/problem+json` (RFC 9457). Lists return `{items, total, next}`. Updates and deletes honour `If-Match` with the ETag from a GET.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    modifiers(&Security, &StrictBodies),
+    tags(
+        (name = "organisations", description = "The municipality tree: kommun, nämnder, förvaltningar, enheter, bolag"),
+        (name = "people", description = "People who hold roles (minimal personal data, erasable)"),
+        (name = "objects", description = "Förvaltningsobjekt"),
+        (name = "systems", description = "IT systems, services and e-services inside an object"),
+        (name = "role-types", description = "Roles such as objektägare and systemförvaltare"),
+        (name = "role-assignments", description = "Who holds which role on which object or system, and when"),
+        (name = "changes", description = "The change history of every record"),
+        (name = "health", description = "Liveness, readiness and metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "A JWT (HS256 with the server's secret, or RS256 from the identity provider) with `sub`, `role` (admin, editor or viewer) and `org` (organisation ids limiting the token to their subtrees; only admins may omit it). Mint one with `styra token`.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Request bodies reject unknown fields (checked in `ValidJson`); say so in the schema.
+struct StrictBodies;
+
+impl Modify for StrictBodies {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        for (name, schema) in components.schemas.iter_mut() {
+            if name.ends_with("New") || name.ends_with("Patch") {
+                if let RefOr::T(Schema::Object(object)) = schema {
+                    object.additional_properties =
+                        Some(Box::new(AdditionalProperties::FreeForm(false)));
+                }
+            }
+        }
+    }
+}
+
+/// Registers every `/api/v1` route (and its OpenAPI path).
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    organisations::configure(cfg);
+    changes::configure(cfg);
+}
+
+/// The OpenAPI document, built from the same route table the server uses.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    use utoipa_actix_web::AppExt;
+    let (_, api) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(health::configure)
+        .service(utoipa_actix_web::scope("/api/v1").configure(configure))
+        .split_for_parts();
+    api
+}

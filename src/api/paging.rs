@@ -1,0 +1,125 @@
+//! List parameters shared by every collection (`q`, `sort`, `limit`, `offset`) and the page
+//! envelope `{items, total, next}`.
+
+use actix_web::HttpRequest;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::ApiError;
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 1000;
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Text to look for in names (case-insensitive).
+    #[param(example = "skol")]
+    pub q: Option<String>,
+    /// Sort order: a field name, `-` in front for descending. Names sort in Swedish order
+    /// (å, ä, ö after z).
+    #[param(example = "name")]
+    pub sort: Option<String>,
+    /// Page size, 1–1000 (default 50).
+    #[param(minimum = 1, maximum = 1000, example = 50)]
+    pub limit: Option<i64>,
+    /// Rows to skip.
+    #[param(minimum = 0, example = 0)]
+    pub offset: Option<i64>,
+}
+
+/// A validated page request.
+#[derive(Debug, Clone)]
+pub struct PageRequest {
+    pub q: Option<String>,
+    pub sort: String,
+    pub descending: bool,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl ListParams {
+    /// Checks limit, offset and sort against the sort fields this resource offers.
+    pub fn page(&self, sort_fields: &[&str], default_sort: &str) -> Result<PageRequest, ApiError> {
+        let mut errors = Vec::new();
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            errors.push(crate::error::FieldError::new(
+                "limit",
+                format!("must be between 1 and {MAX_LIMIT}"),
+            ));
+        }
+        let offset = self.offset.unwrap_or(0);
+        if offset < 0 {
+            errors.push(crate::error::FieldError::new("offset", "must be 0 or more"));
+        }
+        let raw = self.sort.clone().unwrap_or_else(|| default_sort.to_owned());
+        let (descending, field) = match raw.strip_prefix('-') {
+            Some(f) => (true, f.to_owned()),
+            None => (false, raw.clone()),
+        };
+        if !sort_fields.contains(&field.as_str()) {
+            errors.push(crate::error::FieldError::new(
+                "sort",
+                format!("must be one of {} (prefix - for descending)", sort_fields.join(", ")),
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::Validation(errors));
+        }
+        let q = self
+            .q
+            .as_ref()
+            .map(|q| q.trim().to_owned())
+            .filter(|q| !q.is_empty());
+        Ok(PageRequest {
+            q,
+            sort: field,
+            descending,
+            limit,
+            offset,
+        })
+    }
+}
+
+/// One page of a collection.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T: ToSchema> {
+    pub items: Vec<T>,
+    /// Rows matching the filters, over all pages.
+    #[schema(example = 123)]
+    pub total: i64,
+    /// The URL of the next page, or null on the last page.
+    #[schema(example = "http://127.0.0.1:8080/api/v1/objects?limit=50&offset=50")]
+    pub next: Option<String>,
+}
+
+impl<T: ToSchema> Page<T> {
+    pub fn new(req: &HttpRequest, page: &PageRequest, items: Vec<T>, total: i64) -> Self {
+        let next = if page.offset + (items.len() as i64) < total && !items.is_empty() {
+            Some(next_url(req, page.offset + items.len() as i64))
+        } else {
+            None
+        };
+        Page { items, total, next }
+    }
+}
+
+/// This request's URL with `offset` replaced.
+pub fn next_url(req: &HttpRequest, offset: i64) -> String {
+    let info = req.connection_info();
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(req.query_string().as_bytes()) {
+        if k != "offset" {
+            query.append_pair(&k, &v);
+        }
+    }
+    query.append_pair("offset", &offset.to_string());
+    format!(
+        "{}://{}{}?{}",
+        info.scheme(),
+        info.host(),
+        req.path(),
+        query.finish()
+    )
+}

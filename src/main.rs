@@ -1,0 +1,43 @@
+//! The `styra` command: serve (default), migrate, token, openapi.
+
+use clap::Parser;
+use styra::auth::{Auth, Role};
+use styra::config::{Cli, Command};
+use styra::startup::{open_database, Application};
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            styra::telemetry::init_logging();
+            actix_web::rt::System::new().block_on(async move {
+                let app = Application::build(cli.settings.clone())?;
+                tracing::info!(
+                    bind = %cli.settings.bind,
+                    port = app.port(),
+                    docs = "/docs/",
+                    "Styra is serving"
+                );
+                app.run_until_stopped().await?;
+                Ok(())
+            })
+        }
+        Command::Migrate => {
+            styra::telemetry::init_logging();
+            open_database(&cli.settings)?;
+            tracing::info!("migrations are up to date");
+            Ok(())
+        }
+        Command::Token(args) => {
+            let auth = Auth::from_settings(&cli.settings)?;
+            let role = Role::parse(&args.role)
+                .ok_or_else(|| anyhow::anyhow!("role must be admin, editor or viewer"))?;
+            println!("{}", auth.mint(&args.sub, role, &args.orgs, args.ttl.into())?);
+            Ok(())
+        }
+        Command::Openapi => {
+            println!("{}", styra::api::openapi().to_pretty_json()?);
+            Ok(())
+        }
+    }
+}

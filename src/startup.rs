@@ -1,0 +1,134 @@
+//! Start-up: the pool and migrations, the App factory with its middleware, and the route table.
+
+use std::net::TcpListener;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::http::header;
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpResponse, HttpServer};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::api::extract::BodyLimit;
+use crate::api::{self, ApiDoc};
+use crate::auth::Auth;
+use crate::config::Settings;
+use crate::db::{self, Db};
+use crate::error::ApiError;
+use crate::telemetry::{self, Metrics};
+
+/// Opens the pool on the configured database and runs its migrations.
+pub fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+    let url = settings.database_url();
+    let pool = db::build_pool(&url, settings.db_pool_size)?;
+    let mut conn = pool.get()?;
+    db::run_migrations(&mut conn)?;
+    Ok(Db::new(pool))
+}
+
+/// A bound, not yet running, server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    pub fn build(settings: Settings) -> anyhow::Result<Application> {
+        let database = open_database(&settings)?;
+        let auth = Auth::from_settings(&settings)?;
+        let listener = TcpListener::bind(&settings.bind)?;
+        Self::build_with(settings, database, auth, listener)
+    }
+
+    pub fn build_with(
+        settings: Settings,
+        database: Db,
+        auth: Auth,
+        listener: TcpListener,
+    ) -> anyhow::Result<Application> {
+        let port = listener.local_addr()?.port();
+        let db = web::Data::new(database);
+        let auth = web::Data::new(auth);
+        let metrics = web::Data::new(Metrics::new()?);
+        let spec = api::openapi();
+        let limit = settings.max_body_bytes;
+        let origins = settings.cors_origins.clone();
+        let mut server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .app_data(db.clone())
+                .app_data(auth.clone())
+                .app_data(metrics.clone())
+                .app_data(BodyLimit(limit))
+                .app_data(web::PayloadConfig::new(limit))
+                .app_data(web::JsonConfig::default().limit(limit))
+                .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                    ApiError::BadRequest(format!("invalid query parameter: {err}")).into()
+                }))
+                .app_data(web::PathConfig::default().error_handler(|err, _| {
+                    ApiError::BadRequest(format!("invalid path parameter: {err}")).into()
+                }))
+                .wrap(cors(&origins))
+                .wrap(from_fn(telemetry::middleware))
+                .into_utoipa_app()
+                .openapi(ApiDoc::openapi())
+                .configure(api::health::configure)
+                .service(utoipa_actix_web::scope("/api/v1").configure(api::configure))
+                .split_for_parts();
+            app.route("/metrics", web::get().to(telemetry::metrics_endpoint))
+                .route(
+                    "/docs",
+                    web::get().to(|| async {
+                        HttpResponse::PermanentRedirect()
+                            .insert_header((header::LOCATION, "/docs/"))
+                            .finish()
+                    }),
+                )
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
+                .default_service(web::to(|| async {
+                    Err::<HttpResponse, _>(ApiError::NotFound("no such route".to_owned()))
+                }))
+        })
+        .listen(listener)?
+        .shutdown_timeout(30);
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        Ok(Application {
+            port,
+            server: server.run(),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Runs until SIGTERM/SIGINT, then finishes in-flight requests (graceful shutdown).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn cors(origins: &[String]) -> Cors {
+    // Only configured origins; with none configured, browsers get no CORS permission at all.
+    let mut cors = Cors::default()
+        .allowed_methods(vec!["GET", "POST", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_headers(vec![
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::ACCEPT,
+            telemetry::REQUEST_ID,
+        ])
+        .expose_headers(vec![header::ETAG, header::LOCATION, telemetry::REQUEST_ID])
+        .max_age(3600);
+    for origin in origins {
+        let origin = origin.trim();
+        if !origin.is_empty() {
+            cors = cors.allowed_origin(origin);
+        }
+    }
+    cors
+}
