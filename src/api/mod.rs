@@ -1,11 +1,17 @@
 //! The HTTP API: the route table, the OpenAPI document, and one module per resource area.
 
 pub mod changes;
+pub mod crud;
 pub mod extract;
 pub mod health;
+pub mod objects;
 pub mod organisations;
 pub mod paging;
+pub mod people;
 pub mod responses;
+pub mod role_assignments;
+pub mod role_types;
+pub mod systems;
 
 use utoipa::openapi::schema::{AdditionalProperties, Schema};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -75,6 +81,11 @@ impl Modify for StrictBodies {
 /// Registers every `/api/v1` route (and its OpenAPI path).
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     organisations::configure(cfg);
+    objects::configure(cfg);
+    people::configure(cfg);
+    systems::configure(cfg);
+    role_types::configure(cfg);
+    role_assignments::configure(cfg);
     changes::configure(cfg);
 }
 

@@ -1,13 +1,13 @@
 //! Domain types, their rules and their queries, one module per resource area.
 
 pub mod changes;
-// pub mod objects;
+pub mod objects;
 pub mod organisations;
-// pub mod people;
-// pub mod role_assignments;
-// pub mod role_types;
+pub mod people;
+pub mod role_assignments;
+pub mod role_types;
 pub mod scope;
-// pub mod systems;
+pub mod systems;
 pub mod text;
 pub mod time;
 
