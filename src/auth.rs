@@ -212,7 +212,9 @@ impl Auth {
         ttl: std::time::Duration,
     ) -> anyhow::Result<String> {
         let Keys::Shared { encoding, .. } = &self.keys else {
-            anyhow::bail!("tokens cannot be minted with a JWKS (public keys only); ask the identity provider");
+            anyhow::bail!(
+                "tokens cannot be minted with a JWKS (public keys only); ask the identity provider"
+            );
         };
         if role != Role::Admin && orgs.is_empty() {
             anyhow::bail!("editor and viewer tokens need at least one --org");
@@ -338,7 +340,12 @@ mod tests {
     fn minted_tokens_verify() {
         let a = auth();
         let t = a
-            .mint("anna", Role::Editor, &["org-1".into()], std::time::Duration::from_secs(60))
+            .mint(
+                "anna",
+                Role::Editor,
+                &["org-1".into()],
+                std::time::Duration::from_secs(60),
+            )
             .expect("mint");
         let p = a.verify(&t).expect("verify");
         assert_eq!(p.role, Role::Editor);
@@ -360,6 +367,9 @@ mod tests {
             .mint("anna", Role::Admin, &[], std::time::Duration::from_secs(60))
             .expect("mint");
         let tampered = format!("{t}x");
-        assert!(matches!(a.verify(&tampered), Err(ApiError::Unauthorized(_))));
+        assert!(matches!(
+            a.verify(&tampered),
+            Err(ApiError::Unauthorized(_))
+        ));
     }
 }

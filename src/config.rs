@@ -75,7 +75,12 @@ pub struct TokenArgs {
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// Address to listen on.
-    #[arg(long, env = "STYRA_BIND", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "STYRA_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub bind: String,
     /// Directory for the SQLite database, the generated JWT secret and attachments.
     #[arg(long, env = "STYRA_DATA_DIR", default_value = "./data", global = true)]
@@ -114,7 +119,11 @@ impl Settings {
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.expose().to_owned(),
-            None => self.data_dir.join("styra.db").to_string_lossy().into_owned(),
+            None => self
+                .data_dir
+                .join("styra.db")
+                .to_string_lossy()
+                .into_owned(),
         }
     }
 

@@ -32,7 +32,10 @@ fn main() -> anyhow::Result<()> {
             let auth = Auth::from_settings(&cli.settings)?;
             let role = Role::parse(&args.role)
                 .ok_or_else(|| anyhow::anyhow!("role must be admin, editor or viewer"))?;
-            println!("{}", auth.mint(&args.sub, role, &args.orgs, args.ttl.into())?);
+            println!(
+                "{}",
+                auth.mint(&args.sub, role, &args.orgs, args.ttl.into())?
+            );
             Ok(())
         }
         Command::Openapi => {

@@ -28,18 +28,27 @@ impl Metrics {
     pub fn new() -> Result<Self, prometheus::Error> {
         let registry = Registry::new();
         let requests = IntCounterVec::new(
-            Opts::new("styra_http_requests_total", "HTTP requests by route and status"),
+            Opts::new(
+                "styra_http_requests_total",
+                "HTTP requests by route and status",
+            ),
             &["method", "route", "status"],
         )?;
         let latency = HistogramVec::new(
-            HistogramOpts::new("styra_http_request_duration_seconds", "HTTP latency by route")
-                .buckets(vec![
-                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-                ]),
+            HistogramOpts::new(
+                "styra_http_request_duration_seconds",
+                "HTTP latency by route",
+            )
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+            ]),
             &["method", "route", "status"],
         )?;
         let pool_size = IntGauge::new("styra_db_pool_connections", "Open database connections")?;
-        let pool_idle = IntGauge::new("styra_db_pool_idle_connections", "Idle database connections")?;
+        let pool_idle = IntGauge::new(
+            "styra_db_pool_idle_connections",
+            "Idle database connections",
+        )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(pool_size.clone()))?;
@@ -103,7 +112,9 @@ pub async fn middleware(
     let method = req.method().to_string();
     // The path only: query strings may carry an api_key.
     let path = req.path().to_owned();
-    let route = req.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_owned());
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
 
     // (The request must not be cloned before routing: actix needs sole ownership to fill in
@@ -132,7 +143,9 @@ pub async fn middleware(
         let mut replacement = problem_for_status(status);
         for (name, value) in old.headers() {
             if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-                replacement.headers_mut().insert(name.clone(), value.clone());
+                replacement
+                    .headers_mut()
+                    .insert(name.clone(), value.clone());
             }
         }
         res = ServiceResponse::new(req, replacement);

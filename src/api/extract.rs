@@ -32,7 +32,12 @@ where
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(|v| {
-                let mime = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                let mime = v
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
                 mime == "application/json" || mime.ends_with("+json")
             })
             .unwrap_or(false);
@@ -42,13 +47,15 @@ where
             .unwrap_or(10 * 1024 * 1024);
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
-            let body = bytes.await.map_err(|e| match e.as_error::<PayloadError>() {
-                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge(limit),
-                _ => match e.error_response().status().as_u16() {
-                    413 => ApiError::PayloadTooLarge(limit),
-                    _ => ApiError::BadRequest(format!("could not read the request body: {e}")),
-                },
-            })?;
+            let body = bytes
+                .await
+                .map_err(|e| match e.as_error::<PayloadError>() {
+                    Some(PayloadError::Overflow) => ApiError::PayloadTooLarge(limit),
+                    _ => match e.error_response().status().as_u16() {
+                        413 => ApiError::PayloadTooLarge(limit),
+                        _ => ApiError::BadRequest(format!("could not read the request body: {e}")),
+                    },
+                })?;
             if !content_type_ok {
                 return Err(ApiError::UnsupportedMediaType(
                     "send the body as Content-Type: application/json".to_owned(),
@@ -74,7 +81,9 @@ pub fn parse_strict<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, Ap
         Ok(v) => v,
         Err(e) => {
             if e.is_syntax() || e.is_eof() {
-                return Err(ApiError::BadRequest(format!("the body is not valid JSON: {e}")));
+                return Err(ApiError::BadRequest(format!(
+                    "the body is not valid JSON: {e}"
+                )));
             }
             let path = track.path().to_string();
             unknown.push(serde_error_field(&path, &e));
@@ -264,7 +273,9 @@ mod tests {
 
     #[test]
     fn missing_fields_are_named() {
-        let err = parse_strict::<Sample>(br#"{"level":1}"#).err().expect("fail");
+        let err = parse_strict::<Sample>(br#"{"level":1}"#)
+            .err()
+            .expect("fail");
         match err {
             ApiError::Validation(list) => assert_eq!(list[0].field, "name"),
             other => panic!("unexpected {other:?}"),

@@ -39,7 +39,11 @@ async fn ready(db: web::Data<Db>) -> Result<HttpResponse, ApiError> {
         .run(|conn| {
             conn.batch_execute("SELECT 1")
                 .map_err(|e| ApiError::Unavailable(e.to_string()))?;
-            Ok(if conn.is_postgres() { "postgresql" } else { "sqlite" })
+            Ok(if conn.is_postgres() {
+                "postgresql"
+            } else {
+                "sqlite"
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(Health {

@@ -25,7 +25,7 @@ use utoipa::{Modify, OpenApi};
         description = "Documentation of how a municipality governs IT and digitalisation: organisations, förvaltningsobjekt, systems, roles, plans, activities and the reports auditors ask for.\n\nEvery `/api/v1` route needs `Authorization: Bearer <JWT>`. Errors are `application/problem+json` (RFC 9457). Lists return `{items, total, next}`. Updates and deletes honour `If-Match` with the ETag from a GET.",
         license(name = "AGPL-3.0-or-later")
     ),
-    modifiers(&Security, &StrictBodies),
+    modifiers(&Security),
     tags(
         (name = "organisations", description = "The municipality tree: kommun, nämnder, förvaltningar, enheter, bolag"),
         (name = "people", description = "People who hold roles (minimal personal data, erasable)"),
@@ -98,5 +98,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .configure(health::configure)
         .service(utoipa_actix_web::scope("/api/v1").configure(configure))
         .split_for_parts();
+    // After the routes registered their schemas.
+    let mut api = api;
+    StrictBodies.modify(&mut api);
     api
 }

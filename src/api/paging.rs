@@ -61,7 +61,10 @@ impl ListParams {
         if !sort_fields.contains(&field.as_str()) {
             errors.push(crate::error::FieldError::new(
                 "sort",
-                format!("must be one of {} (prefix - for descending)", sort_fields.join(", ")),
+                format!(
+                    "must be one of {} (prefix - for descending)",
+                    sort_fields.join(", ")
+                ),
             ));
         }
         if !errors.is_empty() {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Principal;
-use crate::db::schema::changes;
+use crate::db::schema::{changes, organisations};
 use crate::db::DbConnection;
 use crate::domain::{new_id, time};
 use crate::error::ApiError;
@@ -175,12 +175,23 @@ pub fn list(
     let build = || {
         let mut q = changes::table.into_boxed();
         if let Some(orgs) = crate::domain::scope::visible_orgs(principal) {
-            // Shared records (no organisation, e.g. shared role types) are visible to all.
+            // Shared records (no organisation, e.g. shared role types) are visible to all, and a
+            // municipality's own role types to anyone working in that municipality.
+            let municipalities = organisations::table
+                .filter(organisations::id.eq_any(principal.orgs.clone().unwrap_or_default()))
+                .select(organisations::municipality_id);
             q = q.filter(
                 changes::organisation_id
                     .assume_not_null()
                     .eq_any(orgs)
-                    .or(changes::organisation_id.is_null()),
+                    .or(changes::organisation_id.is_null())
+                    .or(changes::resource
+                        .eq(crate::domain::role_types::RESOURCE)
+                        .and(
+                            changes::municipality_id
+                                .assume_not_null()
+                                .eq_any(municipalities),
+                        )),
             );
         }
         if let Some(r) = &filter.resource {

@@ -86,7 +86,5 @@ where
 
 /// Trims optional text; empty becomes `None`.
 pub fn clean(value: Option<String>) -> Option<String> {
-    value
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }

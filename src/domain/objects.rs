@@ -24,7 +24,9 @@ crate::text_enum! {
 }
 
 /// A förvaltningsobjekt.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema)]
+#[derive(
+    Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema,
+)]
 #[diesel(table_name = objects, treat_none_as_null = true)]
 #[schema(example = json!({
     "id": "0193a0c4-1111-7c1e-9a1b-2f3c4d5e6f70",
@@ -172,7 +174,11 @@ fn owner(
     Ok(org)
 }
 
-pub fn create(conn: &mut DbConnection, principal: &Principal, input: ObjectNew) -> Result<Object, ApiError> {
+pub fn create(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    input: ObjectNew,
+) -> Result<Object, ApiError> {
     let org = owner(conn, principal, &input.organisation_id)?;
     let now = time::now();
     let object = Object {
@@ -190,8 +196,17 @@ pub fn create(conn: &mut DbConnection, principal: &Principal, input: ObjectNew) 
         modified_at: now,
     };
     check_external_id(conn, &object)?;
-    diesel::insert_into(objects::table).values(&object).execute(conn)?;
-    changes::record(conn, principal, ChangeAction::Create, subject(&object), None, Some(&object))?;
+    diesel::insert_into(objects::table)
+        .values(&object)
+        .execute(conn)?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Create,
+        subject(&object),
+        None,
+        Some(&object),
+    )?;
     Ok(object)
 }
 
@@ -260,13 +275,22 @@ pub fn update(
             role_assignments::table.filter(
                 role_assignments::object_id
                     .eq(&after.id)
-                    .or(role_assignments::system_id.assume_not_null().eq_any(system_ids)),
+                    .or(role_assignments::system_id
+                        .assume_not_null()
+                        .eq_any(system_ids)),
             ),
         )
         .set(role_assignments::organisation_id.eq(&after.organisation_id))
         .execute(conn)?;
     }
-    changes::record(conn, principal, ChangeAction::Update, subject(&after), Some(&before), Some(&after))?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Update,
+        subject(&after),
+        Some(&before),
+        Some(&after),
+    )?;
     Ok(after)
 }
 
@@ -295,7 +319,14 @@ pub fn delete(
         )));
     }
     diesel::delete(objects::table.filter(objects::id.eq(&object.id))).execute(conn)?;
-    changes::record(conn, principal, ChangeAction::Delete, subject(&object), Some(&object), None)?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Delete,
+        subject(&object),
+        Some(&object),
+        None,
+    )?;
     Ok(())
 }
 
@@ -329,7 +360,11 @@ pub fn list(
             q = q.filter(objects::external_id.eq(v.clone()));
         }
         if let Some(t) = &page.q {
-            q = q.filter(objects::name_sort.like(text::contains_pattern(t)).escape('\\'));
+            q = q.filter(
+                objects::name_sort
+                    .like(text::contains_pattern(t))
+                    .escape('\\'),
+            );
         }
         q
     };

@@ -31,7 +31,9 @@ crate::text_enum! {
 }
 
 /// An organisation.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema)]
+#[derive(
+    Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema,
+)]
 #[diesel(table_name = organisations, treat_none_as_null = true)]
 #[schema(example = json!({
     "id": "0193a0c4-2222-7c1e-9a1b-2f3c4d5e6f70",
@@ -134,7 +136,11 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Organisation, ApiError>
 }
 
 /// Reads one organisation the principal may see.
-pub fn get(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<Organisation, ApiError> {
+pub fn get(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<Organisation, ApiError> {
     let org = find(conn, id)?;
     scope::check(conn, principal, &org.id)?;
     Ok(org)
@@ -178,10 +184,16 @@ pub fn create(
             None
         }
         (OrganisationKind::Municipality, Some(_)) => {
-            return Err(ApiError::field("parent_id", "a municipality is a root and has no parent"))
+            return Err(ApiError::field(
+                "parent_id",
+                "a municipality is a root and has no parent",
+            ))
         }
         (_, None) => {
-            return Err(ApiError::field("parent_id", "is required for every kind but municipality"))
+            return Err(ApiError::field(
+                "parent_id",
+                "is required for every kind but municipality",
+            ))
         }
         (_, Some(parent_id)) => {
             let parent = find(conn, parent_id)
@@ -207,20 +219,34 @@ pub fn create(
         created_at: now,
         modified_at: now,
     };
-    check_external_id(conn, &org.municipality_id, org.external_id.as_deref(), &org.id)?;
+    check_external_id(
+        conn,
+        &org.municipality_id,
+        org.external_id.as_deref(),
+        &org.id,
+    )?;
     diesel::insert_into(organisations::table)
         .values(&org)
         .execute(conn)?;
     link_into_tree(conn, &org.id, org.parent_id.as_deref())?;
-    changes::record(conn, principal, ChangeAction::Create, subject(&org), None, Some(&org))?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Create,
+        subject(&org),
+        None,
+        Some(&org),
+    )?;
     Ok(org)
 }
 
 /// Adds the closure rows of a new leaf: itself at depth 0 and every ancestor of its parent.
 fn link_into_tree(conn: &mut DbConnection, id: &str, parent: Option<&str>) -> QueryResult<()> {
-    diesel::sql_query("INSERT INTO org_closure (ancestor_id, descendant_id, depth) VALUES ($1, $1, 0)")
-        .bind::<diesel::sql_types::Text, _>(id)
-        .execute(conn)?;
+    diesel::sql_query(
+        "INSERT INTO org_closure (ancestor_id, descendant_id, depth) VALUES ($1, $1, 0)",
+    )
+    .bind::<diesel::sql_types::Text, _>(id)
+    .execute(conn)?;
     if let Some(parent) = parent {
         diesel::sql_query(
             "INSERT INTO org_closure (ancestor_id, descendant_id, depth) \
@@ -234,6 +260,9 @@ fn link_into_tree(conn: &mut DbConnection, id: &str, parent: Option<&str>) -> Qu
 }
 
 /// Moves a subtree under a new parent: drops the links to its old ancestors, adds the new ones.
+///
+/// (Placeholders must first appear in numeric order: SQLite numbers `$N` parameters by first
+/// appearance, not by N.)
 fn move_subtree(conn: &mut DbConnection, id: &str, new_parent: &str) -> QueryResult<()> {
     diesel::sql_query(
         "DELETE FROM org_closure \
@@ -246,7 +275,7 @@ fn move_subtree(conn: &mut DbConnection, id: &str, new_parent: &str) -> QueryRes
         "INSERT INTO org_closure (ancestor_id, descendant_id, depth) \
          SELECT above.ancestor_id, below.descendant_id, above.depth + below.depth + 1 \
          FROM org_closure above, org_closure below \
-         WHERE above.descendant_id = $2 AND below.ancestor_id = $1",
+         WHERE below.ancestor_id = $1 AND above.descendant_id = $2",
     )
     .bind::<diesel::sql_types::Text, _>(id)
     .bind::<diesel::sql_types::Text, _>(new_parent)
@@ -319,7 +348,12 @@ pub fn update(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    check_external_id(conn, &after.municipality_id, after.external_id.as_deref(), &after.id)?;
+    check_external_id(
+        conn,
+        &after.municipality_id,
+        after.external_id.as_deref(),
+        &after.id,
+    )?;
     after.version = before.version + 1;
     after.modified_at = time::now();
     let n = diesel::update(
@@ -335,7 +369,14 @@ pub fn update(
     if let Some(parent) = moved_to {
         move_subtree(conn, &after.id, &parent)?;
     }
-    changes::record(conn, principal, ChangeAction::Update, subject(&after), Some(&before), Some(&after))?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Update,
+        subject(&after),
+        Some(&before),
+        Some(&after),
+    )?;
     Ok(after)
 }
 
@@ -390,7 +431,14 @@ pub fn delete(
     diesel::delete(org_closure::table.filter(org_closure::descendant_id.eq(&org.id)))
         .execute(conn)?;
     diesel::delete(organisations::table.filter(organisations::id.eq(&org.id))).execute(conn)?;
-    changes::record(conn, principal, ChangeAction::Delete, subject(&org), Some(&org), None)?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Delete,
+        subject(&org),
+        Some(&org),
+        None,
+    )?;
     Ok(())
 }
 
@@ -421,7 +469,11 @@ pub fn list(
             q = q.filter(organisations::external_id.eq(e.clone()));
         }
         if let Some(text) = &page.q {
-            q = q.filter(organisations::name_sort.like(text::contains_pattern(text)).escape('\\'));
+            q = q.filter(
+                organisations::name_sort
+                    .like(text::contains_pattern(text))
+                    .escape('\\'),
+            );
         }
         q
     };

@@ -16,7 +16,9 @@ use crate::domain::{clean, new_id, nullable, organisations, scope, text, time};
 use crate::error::{ApiError, FieldError};
 
 /// A person.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema)]
+#[derive(
+    Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema,
+)]
 #[diesel(table_name = people, treat_none_as_null = true)]
 #[schema(example = json!({
     "id": "0193a0c4-3333-7c1e-9a1b-2f3c4d5e6f70",
@@ -149,7 +151,11 @@ fn check_external_id(conn: &mut DbConnection, p: &Person) -> Result<(), ApiError
     Ok(())
 }
 
-pub fn create(conn: &mut DbConnection, principal: &Principal, input: PersonNew) -> Result<Person, ApiError> {
+pub fn create(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    input: PersonNew,
+) -> Result<Person, ApiError> {
     let org = organisations::find(conn, &input.organisation_id)
         .map_err(|_| ApiError::field("organisation_id", "no such organisation"))?;
     scope::check(conn, principal, &org.id)?;
@@ -168,8 +174,17 @@ pub fn create(conn: &mut DbConnection, principal: &Principal, input: PersonNew) 
         modified_at: now,
     };
     check_external_id(conn, &person)?;
-    diesel::insert_into(people::table).values(&person).execute(conn)?;
-    changes::record(conn, principal, ChangeAction::Create, subject(&person), None, Some(&person))?;
+    diesel::insert_into(people::table)
+        .values(&person)
+        .execute(conn)?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Create,
+        subject(&person),
+        None,
+        Some(&person),
+    )?;
     Ok(person)
 }
 
@@ -223,7 +238,14 @@ pub fn update(
     if n != 1 {
         return Err(ApiError::PreconditionFailed);
     }
-    changes::record(conn, principal, ChangeAction::Update, subject(&after), Some(&before), Some(&after))?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Update,
+        subject(&after),
+        Some(&before),
+        Some(&after),
+    )?;
     Ok(after)
 }
 
@@ -271,7 +293,13 @@ pub fn delete(
         diesel::update(role_assignments::table.filter(role_assignments::id.eq(&before.id)))
             .set(&after)
             .execute(conn)?;
-        crate::domain::role_assignments::record_change(conn, principal, ChangeAction::Update, Some(&before), Some(&after))?;
+        crate::domain::role_assignments::record_change(
+            conn,
+            principal,
+            ChangeAction::Update,
+            Some(&before),
+            Some(&after),
+        )?;
     }
     // Erasure: earlier snapshots of this person must not keep the personal data.
     let scrubbed = serde_json::json!({"id": person.id, "erased": true}).to_string();
@@ -287,7 +315,14 @@ pub fn delete(
     .execute(conn)?;
     diesel::delete(people::table.filter(people::id.eq(&person.id))).execute(conn)?;
     let erased = serde_json::json!({"id": person.id, "organisation_id": person.organisation_id, "erased": true});
-    changes::record(conn, principal, ChangeAction::Delete, subject(&person), Some(&erased), None)?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Delete,
+        subject(&person),
+        Some(&erased),
+        None,
+    )?;
     Ok(())
 }
 
@@ -318,7 +353,11 @@ pub fn list(
             q = q.filter(people::external_id.eq(v.clone()));
         }
         if let Some(t) = &page.q {
-            q = q.filter(people::name_sort.like(text::contains_pattern(t)).escape('\\'));
+            q = q.filter(
+                people::name_sort
+                    .like(text::contains_pattern(t))
+                    .escape('\\'),
+            );
         }
         q
     };

@@ -17,7 +17,9 @@ use crate::domain::{nullable, objects, people, scope, systems, time};
 use crate::error::{ApiError, FieldError};
 
 /// A role held by a person on an object or a system.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema)]
+#[derive(
+    Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema,
+)]
 #[diesel(table_name = role_assignments, treat_none_as_null = true)]
 #[schema(example = json!({
     "id": "0193a0c4-5555-7c1e-9a1b-2f3c4d5e6f70",
@@ -130,7 +132,11 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<RoleAssignment, ApiErro
         .ok_or_else(|| ApiError::not_found("role assignment", id))
 }
 
-pub fn get(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<RoleAssignment, ApiError> {
+pub fn get(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<RoleAssignment, ApiError> {
     let assignment = find(conn, id)?;
     scope::check(conn, principal, &assignment.organisation_id)?;
     Ok(assignment)
@@ -145,27 +151,39 @@ fn check_dates(from: Option<NaiveDate>, to: Option<NaiveDate>, errors: &mut Vec<
 }
 
 /// The person must exist in the municipality of the object or system.
-fn check_person(conn: &mut DbConnection, person_id: &str, municipality: &str, errors: &mut Vec<FieldError>) -> Result<(), ApiError> {
+fn check_person(
+    conn: &mut DbConnection,
+    person_id: &str,
+    municipality: &str,
+    errors: &mut Vec<FieldError>,
+) -> Result<(), ApiError> {
     match people::find(conn, person_id) {
         Err(ApiError::NotFound(_)) => errors.push(FieldError::new("person_id", "no such person")),
         Err(e) => return Err(e),
-        Ok(p) if p.municipality_id != municipality => {
-            errors.push(FieldError::new("person_id", "must be a person in the same municipality"))
-        }
+        Ok(p) if p.municipality_id != municipality => errors.push(FieldError::new(
+            "person_id",
+            "must be a person in the same municipality",
+        )),
         Ok(_) => {}
     }
     Ok(())
 }
 
-pub fn create(conn: &mut DbConnection, principal: &Principal, input: RoleAssignmentNew) -> Result<RoleAssignment, ApiError> {
+pub fn create(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    input: RoleAssignmentNew,
+) -> Result<RoleAssignment, ApiError> {
     let mut errors = Vec::new();
     let (target, municipality_id, organisation_id) = match (&input.object_id, &input.system_id) {
         (Some(object_id), None) => {
-            let o = objects::find(conn, object_id).map_err(|_| ApiError::field("object_id", "no such object"))?;
+            let o = objects::find(conn, object_id)
+                .map_err(|_| ApiError::field("object_id", "no such object"))?;
             (RoleTarget::Object, o.municipality_id, o.organisation_id)
         }
         (None, Some(system_id)) => {
-            let s = systems::find(conn, system_id).map_err(|_| ApiError::field("system_id", "no such system"))?;
+            let s = systems::find(conn, system_id)
+                .map_err(|_| ApiError::field("system_id", "no such system"))?;
             (RoleTarget::System, s.municipality_id, s.organisation_id)
         }
         _ => {
@@ -182,11 +200,21 @@ pub fn create(conn: &mut DbConnection, principal: &Principal, input: RoleAssignm
             if rt.applies_to != target {
                 errors.push(FieldError::new(
                     "role_type_id",
-                    format!("{} is held on {}s, not on {}s", rt.name, rt.applies_to, target),
+                    format!(
+                        "{} is held on {}s, not on {}s",
+                        rt.name, rt.applies_to, target
+                    ),
                 ));
             }
-            if rt.municipality_id.as_ref().is_some_and(|m| *m != municipality_id) {
-                errors.push(FieldError::new("role_type_id", "belongs to another municipality"));
+            if rt
+                .municipality_id
+                .as_ref()
+                .is_some_and(|m| *m != municipality_id)
+            {
+                errors.push(FieldError::new(
+                    "role_type_id",
+                    "belongs to another municipality",
+                ));
             }
         }
     }
@@ -210,8 +238,16 @@ pub fn create(conn: &mut DbConnection, principal: &Principal, input: RoleAssignm
         created_at: now,
         modified_at: now,
     };
-    diesel::insert_into(role_assignments::table).values(&assignment).execute(conn)?;
-    record_change(conn, principal, ChangeAction::Create, None, Some(&assignment))?;
+    diesel::insert_into(role_assignments::table)
+        .values(&assignment)
+        .execute(conn)?;
+    record_change(
+        conn,
+        principal,
+        ChangeAction::Create,
+        None,
+        Some(&assignment),
+    )?;
     Ok(assignment)
 }
 
@@ -254,7 +290,13 @@ pub fn update(
     if n != 1 {
         return Err(ApiError::PreconditionFailed);
     }
-    record_change(conn, principal, ChangeAction::Update, Some(&before), Some(&after))?;
+    record_change(
+        conn,
+        principal,
+        ChangeAction::Update,
+        Some(&before),
+        Some(&after),
+    )?;
     Ok(after)
 }
 
@@ -268,8 +310,15 @@ pub fn delete(
     if expected_version.is_some_and(|v| v != assignment.version) {
         return Err(ApiError::PreconditionFailed);
     }
-    diesel::delete(role_assignments::table.filter(role_assignments::id.eq(&assignment.id))).execute(conn)?;
-    record_change(conn, principal, ChangeAction::Delete, Some(&assignment), None)?;
+    diesel::delete(role_assignments::table.filter(role_assignments::id.eq(&assignment.id)))
+        .execute(conn)?;
+    record_change(
+        conn,
+        principal,
+        ChangeAction::Delete,
+        Some(&assignment),
+        None,
+    )?;
     Ok(())
 }
 
@@ -300,15 +349,25 @@ pub fn list(
             q = q.filter(role_assignments::organisation_id.eq(v.clone()));
         }
         if let Some(v) = &filter.within {
-            q = q.filter(role_assignments::organisation_id.eq_any(scope::subtree_ids(vec![v.clone()])));
+            q = q.filter(
+                role_assignments::organisation_id.eq_any(scope::subtree_ids(vec![v.clone()])),
+            );
         }
         if let Some(v) = &filter.municipality_id {
             q = q.filter(role_assignments::municipality_id.eq(v.clone()));
         }
         if let Some(day) = filter.at {
             q = q
-                .filter(role_assignments::valid_from.is_null().or(role_assignments::valid_from.le(day)))
-                .filter(role_assignments::valid_to.is_null().or(role_assignments::valid_to.ge(day)));
+                .filter(
+                    role_assignments::valid_from
+                        .is_null()
+                        .or(role_assignments::valid_from.le(day)),
+                )
+                .filter(
+                    role_assignments::valid_to
+                        .is_null()
+                        .or(role_assignments::valid_to.ge(day)),
+                );
         }
         match filter.target {
             Some(RoleTarget::Object) => q = q.filter(role_assignments::object_id.is_not_null()),
@@ -319,15 +378,27 @@ pub fn list(
     };
     let total: i64 = build().count().get_result(conn)?;
     let q = match (page.sort.as_str(), page.descending) {
-        ("valid_to", false) => build().order((role_assignments::valid_to.is_null().asc(), role_assignments::valid_to.asc())),
-        ("valid_to", true) => build().order((role_assignments::valid_to.is_null().asc(), role_assignments::valid_to.desc())),
+        ("valid_to", false) => build().order((
+            role_assignments::valid_to.is_null().asc(),
+            role_assignments::valid_to.asc(),
+        )),
+        ("valid_to", true) => build().order((
+            role_assignments::valid_to.is_null().asc(),
+            role_assignments::valid_to.desc(),
+        )),
         ("created_at", false) => build().order(role_assignments::created_at.asc()),
         ("created_at", true) => build().order(role_assignments::created_at.desc()),
         ("modified_at", false) => build().order(role_assignments::modified_at.asc()),
         ("modified_at", true) => build().order(role_assignments::modified_at.desc()),
         // Null valid_from (since always) first when ascending, on both databases.
-        (_, false) => build().order((role_assignments::valid_from.is_not_null().asc(), role_assignments::valid_from.asc())),
-        (_, true) => build().order((role_assignments::valid_from.is_not_null().desc(), role_assignments::valid_from.desc())),
+        (_, false) => build().order((
+            role_assignments::valid_from.is_not_null().asc(),
+            role_assignments::valid_from.asc(),
+        )),
+        (_, true) => build().order((
+            role_assignments::valid_from.is_not_null().desc(),
+            role_assignments::valid_from.desc(),
+        )),
     };
     let rows = q
         .then_order_by(role_assignments::id.asc())

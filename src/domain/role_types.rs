@@ -26,7 +26,9 @@ crate::text_enum! {
 }
 
 /// A role type.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema)]
+#[derive(
+    Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema,
+)]
 #[diesel(table_name = role_types, treat_none_as_null = true)]
 #[schema(example = json!({
     "id": "00000000-0000-7000-8000-000000000001", "municipality_id": null,
@@ -134,7 +136,11 @@ pub fn get(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<R
     Ok(role_type)
 }
 
-fn roots_in_municipality(conn: &mut DbConnection, roots: &[String], municipality: &str) -> QueryResult<bool> {
+fn roots_in_municipality(
+    conn: &mut DbConnection,
+    roots: &[String],
+    municipality: &str,
+) -> QueryResult<bool> {
     use crate::db::schema::organisations;
     let n: i64 = organisations::table
         .filter(organisations::id.eq_any(roots))
@@ -146,7 +152,11 @@ fn roots_in_municipality(conn: &mut DbConnection, roots: &[String], municipality
 
 /// Writing a shared role type needs an unrestricted admin; a municipality's own needs the
 /// municipality itself in scope.
-fn check_write(conn: &mut DbConnection, principal: &Principal, municipality: Option<&str>) -> Result<(), ApiError> {
+fn check_write(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    municipality: Option<&str>,
+) -> Result<(), ApiError> {
     match municipality {
         None if !principal.is_unrestricted() => Err(ApiError::Forbidden(
             "shared role types can only be changed by an admin without org claims".into(),
@@ -156,7 +166,11 @@ fn check_write(conn: &mut DbConnection, principal: &Principal, municipality: Opt
     }
 }
 
-pub fn create(conn: &mut DbConnection, principal: &Principal, input: RoleTypeNew) -> Result<RoleType, ApiError> {
+pub fn create(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    input: RoleTypeNew,
+) -> Result<RoleType, ApiError> {
     if let Some(m) = &input.municipality_id {
         let org = organisations::find(conn, m)
             .map_err(|_| ApiError::field("municipality_id", "no such organisation"))?;
@@ -178,8 +192,17 @@ pub fn create(conn: &mut DbConnection, principal: &Principal, input: RoleTypeNew
         created_at: now,
         modified_at: now,
     };
-    diesel::insert_into(role_types::table).values(&role_type).execute(conn)?;
-    changes::record(conn, principal, ChangeAction::Create, subject(&role_type), None, Some(&role_type))?;
+    diesel::insert_into(role_types::table)
+        .values(&role_type)
+        .execute(conn)?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Create,
+        subject(&role_type),
+        None,
+        Some(&role_type),
+    )?;
     Ok(role_type)
 }
 
@@ -233,7 +256,14 @@ pub fn update(
     if n != 1 {
         return Err(ApiError::PreconditionFailed);
     }
-    changes::record(conn, principal, ChangeAction::Update, subject(&after), Some(&before), Some(&after))?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Update,
+        subject(&after),
+        Some(&before),
+        Some(&after),
+    )?;
     Ok(after)
 }
 
@@ -259,7 +289,14 @@ pub fn delete(
         )));
     }
     diesel::delete(role_types::table.filter(role_types::id.eq(&role_type.id))).execute(conn)?;
-    changes::record(conn, principal, ChangeAction::Delete, subject(&role_type), Some(&role_type), None)?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Delete,
+        subject(&role_type),
+        Some(&role_type),
+        None,
+    )?;
     Ok(())
 }
 
@@ -279,7 +316,9 @@ pub fn list(
             q = q.filter(
                 role_types::municipality_id
                     .is_null()
-                    .or(role_types::municipality_id.assume_not_null().eq_any(municipalities)),
+                    .or(role_types::municipality_id
+                        .assume_not_null()
+                        .eq_any(municipalities)),
             );
         }
         if let Some(v) = filter.applies_to {
@@ -301,7 +340,11 @@ pub fn list(
             None => {}
         }
         if let Some(t) = &page.q {
-            q = q.filter(role_types::name_sort.like(text::contains_pattern(t)).escape('\\'));
+            q = q.filter(
+                role_types::name_sort
+                    .like(text::contains_pattern(t))
+                    .escape('\\'),
+            );
         }
         q
     };

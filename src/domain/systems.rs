@@ -54,7 +54,9 @@ crate::text_enum! {
 }
 
 /// A system, service or e-service.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema)]
+#[derive(
+    Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema,
+)]
 #[diesel(table_name = systems, treat_none_as_null = true)]
 #[schema(example = json!({
     "id": "0193a0c4-4444-7c1e-9a1b-2f3c4d5e6f70",
@@ -195,7 +197,14 @@ pub struct SystemFilter {
     pub external_id: Option<String>,
 }
 
-pub const SORT_FIELDS: &[&str] = &["name", "kind", "lifecycle_status", "contract_end", "created_at", "modified_at"];
+pub const SORT_FIELDS: &[&str] = &[
+    "name",
+    "kind",
+    "lifecycle_status",
+    "contract_end",
+    "created_at",
+    "modified_at",
+];
 pub const RESOURCE: &str = "systems";
 
 fn subject(s: &System) -> Subject<'_> {
@@ -239,14 +248,22 @@ fn check_external_id(conn: &mut DbConnection, s: &System) -> Result<(), ApiError
     Ok(())
 }
 
-fn parent_object(conn: &mut DbConnection, principal: &Principal, object_id: &str) -> Result<objects::Object, ApiError> {
+fn parent_object(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    object_id: &str,
+) -> Result<objects::Object, ApiError> {
     let object = objects::find(conn, object_id)
         .map_err(|_| ApiError::field("object_id", "no such object"))?;
     scope::check(conn, principal, &object.organisation_id)?;
     Ok(object)
 }
 
-pub fn create(conn: &mut DbConnection, principal: &Principal, input: SystemNew) -> Result<System, ApiError> {
+pub fn create(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    input: SystemNew,
+) -> Result<System, ApiError> {
     let object = parent_object(conn, principal, &input.object_id)?;
     let now = time::now();
     let system = System {
@@ -258,7 +275,9 @@ pub fn create(conn: &mut DbConnection, principal: &Principal, input: SystemNew) 
         name: input.name.trim().to_owned(),
         kind: input.kind,
         vendor: clean(input.vendor),
-        lifecycle_status: input.lifecycle_status.unwrap_or(LifecycleStatus::Operational),
+        lifecycle_status: input
+            .lifecycle_status
+            .unwrap_or(LifecycleStatus::Operational),
         criticality: input.criticality,
         personal_data: input.personal_data.unwrap_or(false),
         confidentiality: input.confidentiality,
@@ -272,8 +291,17 @@ pub fn create(conn: &mut DbConnection, principal: &Principal, input: SystemNew) 
         modified_at: now,
     };
     check_external_id(conn, &system)?;
-    diesel::insert_into(systems::table).values(&system).execute(conn)?;
-    changes::record(conn, principal, ChangeAction::Create, subject(&system), None, Some(&system))?;
+    diesel::insert_into(systems::table)
+        .values(&system)
+        .execute(conn)?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Create,
+        subject(&system),
+        None,
+        Some(&system),
+    )?;
     Ok(system)
 }
 
@@ -357,7 +385,14 @@ pub fn update(
             .set(role_assignments::organisation_id.eq(&after.organisation_id))
             .execute(conn)?;
     }
-    changes::record(conn, principal, ChangeAction::Update, subject(&after), Some(&before), Some(&after))?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Update,
+        subject(&after),
+        Some(&before),
+        Some(&after),
+    )?;
     Ok(after)
 }
 
@@ -382,7 +417,14 @@ pub fn delete(
         )));
     }
     diesel::delete(systems::table.filter(systems::id.eq(&system.id))).execute(conn)?;
-    changes::record(conn, principal, ChangeAction::Delete, subject(&system), Some(&system), None)?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Delete,
+        subject(&system),
+        Some(&system),
+        None,
+    )?;
     Ok(())
 }
 
@@ -434,7 +476,11 @@ pub fn list(
             q = q.filter(systems::external_id.eq(v.clone()));
         }
         if let Some(t) = &page.q {
-            q = q.filter(systems::name_sort.like(text::contains_pattern(t)).escape('\\'));
+            q = q.filter(
+                systems::name_sort
+                    .like(text::contains_pattern(t))
+                    .escape('\\'),
+            );
         }
         q
     };
@@ -442,11 +488,21 @@ pub fn list(
     let q = match (page.sort.as_str(), page.descending) {
         ("kind", false) => build().order((systems::kind.asc(), systems::name_sort.asc())),
         ("kind", true) => build().order((systems::kind.desc(), systems::name_sort.asc())),
-        ("lifecycle_status", false) => build().order((systems::lifecycle_status.asc(), systems::name_sort.asc())),
-        ("lifecycle_status", true) => build().order((systems::lifecycle_status.desc(), systems::name_sort.asc())),
+        ("lifecycle_status", false) => {
+            build().order((systems::lifecycle_status.asc(), systems::name_sort.asc()))
+        }
+        ("lifecycle_status", true) => {
+            build().order((systems::lifecycle_status.desc(), systems::name_sort.asc()))
+        }
         // Systems without a contract end last either way, on both databases.
-        ("contract_end", false) => build().order((systems::contract_end.is_null().asc(), systems::contract_end.asc())),
-        ("contract_end", true) => build().order((systems::contract_end.is_null().asc(), systems::contract_end.desc())),
+        ("contract_end", false) => build().order((
+            systems::contract_end.is_null().asc(),
+            systems::contract_end.asc(),
+        )),
+        ("contract_end", true) => build().order((
+            systems::contract_end.is_null().asc(),
+            systems::contract_end.desc(),
+        )),
         ("created_at", false) => build().order(systems::created_at.asc()),
         ("created_at", true) => build().order(systems::created_at.desc()),
         ("modified_at", false) => build().order(systems::modified_at.asc()),

@@ -55,7 +55,10 @@ mod tests {
     fn swedish_letters_sort_after_z_in_order() {
         let mut names = vec!["Örebro", "Zeta", "Ängelholm", "Åre", "alfa", "Borås"];
         names.sort_by_key(|n| sort_key(n));
-        assert_eq!(names, vec!["alfa", "Borås", "Zeta", "Åre", "Ängelholm", "Örebro"]);
+        assert_eq!(
+            names,
+            vec!["alfa", "Borås", "Zeta", "Åre", "Ängelholm", "Örebro"]
+        );
     }
 
     #[test]

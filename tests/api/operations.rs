@@ -1,0 +1,129 @@
+use reqwest::Method;
+
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn health_probes() {
+    let app = TestApp::spawn().await;
+    let live = app.send(Method::GET, "/health/live", None, None, &[]).await;
+    live.assert_status(200);
+    let ready = app
+        .send(Method::GET, "/health/ready", None, None, &[])
+        .await;
+    ready.assert_status(200);
+    let expected = if std::env::var("STYRA_TEST_DATABASE_URL").is_ok() {
+        "postgresql"
+    } else {
+        "sqlite"
+    };
+    assert_eq!(ready.body["database"], expected);
+}
+
+#[tokio::test]
+async fn request_ids_are_echoed_or_generated() {
+    let app = TestApp::spawn().await;
+    let r = app
+        .send(
+            Method::GET,
+            "/health/live",
+            None,
+            None,
+            &[("X-Request-Id", "abc-123")],
+        )
+        .await;
+    assert_eq!(
+        r.headers.get("x-request-id").and_then(|v| v.to_str().ok()),
+        Some("abc-123")
+    );
+    let r = app.send(Method::GET, "/health/live", None, None, &[]).await;
+    let generated = r
+        .headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert_eq!(generated.len(), 36);
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_show_the_pool() {
+    let app = TestApp::spawn().await;
+    app.get("/api/v1/objects", &app.admin)
+        .await
+        .assert_status(200);
+    app.send(Method::GET, "/api/v1/objects", None, None, &[])
+        .await
+        .assert_status(401);
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        text.contains(
+            r#"styra_http_requests_total{method="GET",route="/api/v1/objects",status="200"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(text.contains(r#"route="/api/v1/objects",status="401""#));
+    assert!(text.contains("styra_http_request_duration_seconds_bucket"));
+    assert!(text.contains("styra_db_pool_connections"));
+    assert!(text.contains("styra_db_pool_idle_connections"));
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_are_problems() {
+    let app = TestApp::spawn().await;
+    app.get("/api/v1/nothing-here", &app.admin)
+        .await
+        .assert_status(404);
+    let r = app
+        .send(Method::PUT, "/api/v1/objects", Some(&app.admin), None, &[])
+        .await;
+    assert!(r.status.is_client_error());
+    assert!(r.content_type().starts_with("application/problem+json"));
+}
+
+#[tokio::test]
+async fn docs_are_served_without_the_network() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let r = client.get(app.url("/docs")).send().await.expect("docs");
+    assert!(r.status().is_redirection());
+    assert_eq!(
+        r.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/docs/")
+    );
+    let html = app
+        .client
+        .get(app.url("/docs/"))
+        .send()
+        .await
+        .expect("docs")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(
+        !html.contains("https://"),
+        "the page must not load anything from the network"
+    );
+    let js = app
+        .client
+        .get(app.url("/docs/swagger-ui-bundle.js"))
+        .send()
+        .await
+        .expect("js");
+    assert_eq!(js.status().as_u16(), 200);
+    let spec = app
+        .send(Method::GET, "/openapi.json", None, None, &[])
+        .await;
+    spec.assert_status(200);
+    assert_eq!(spec.body["info"]["title"], "Styra API");
+}
