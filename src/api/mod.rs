@@ -1,14 +1,25 @@
 //! The HTTP API: the route table, the OpenAPI document, and one module per resource area.
 
+pub mod activities;
+pub mod audit_findings;
+pub mod benefits;
+pub mod budget_lines;
 pub mod changes;
 pub mod crud;
+pub mod decisions;
+pub mod documentation_items;
 pub mod extract;
+pub mod focus_areas;
 pub mod health;
 pub mod objects;
 pub mod organisations;
 pub mod paging;
 pub mod people;
+pub mod phase_rules;
+pub mod plans;
 pub mod responses;
+pub mod risks;
+pub mod roadmaps;
 pub mod role_assignments;
 pub mod role_types;
 pub mod systems;
@@ -33,6 +44,17 @@ use utoipa::{Modify, OpenApi};
         (name = "systems", description = "IT systems, services and e-services inside an object"),
         (name = "role-types", description = "Roles such as objektägare and systemförvaltare"),
         (name = "role-assignments", description = "Who holds which role on which object or system, and when"),
+        (name = "plans", description = "Förvaltningsplaner: one per object and year, adopted by a decision"),
+        (name = "budget-lines", description = "A plan's budget: planned, forecast and actual whole SEK per category and period"),
+        (name = "activities", description = "Aktiviteter, initiativ och projekt, their phases, co-funding and focus areas"),
+        (name = "documentation-items", description = "The evidence per activity: behovsanalys, nyttokalkyl, riskanalys, slutrapport …"),
+        (name = "phase-rules", description = "Which evidence an activity needs before it may enter a phase"),
+        (name = "benefits", description = "Nyttor and effektmål with follow-ups (nyttorealisering)"),
+        (name = "risks", description = "Risks per object (the yearly RSA) or per activity"),
+        (name = "focus-areas", description = "A municipality's målområden"),
+        (name = "roadmaps", description = "Digitala färdplaner: prioritised initiatives and goals for a period"),
+        (name = "decisions", description = "Decisions by forum, råd, ledningsgrupp and nämnd, with diarienummer"),
+        (name = "audit-findings", description = "The auditors' recommendations and the actions taken on them"),
         (name = "changes", description = "The change history of every record"),
         (name = "health", description = "Liveness, readiness and metrics"),
     )
@@ -86,6 +108,17 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     systems::configure(cfg);
     role_types::configure(cfg);
     role_assignments::configure(cfg);
+    plans::configure(cfg);
+    budget_lines::configure(cfg);
+    activities::configure(cfg);
+    documentation_items::configure(cfg);
+    phase_rules::configure(cfg);
+    benefits::configure(cfg);
+    risks::configure(cfg);
+    focus_areas::configure(cfg);
+    roadmaps::configure(cfg);
+    decisions::configure(cfg);
+    audit_findings::configure(cfg);
     changes::configure(cfg);
 }
 

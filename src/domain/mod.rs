@@ -1,9 +1,20 @@
 //! Domain types, their rules and their queries, one module per resource area.
 
+pub mod activities;
+pub mod audit_findings;
+pub mod benefits;
+pub mod budget_lines;
 pub mod changes;
+pub mod decisions;
+pub mod documentation_items;
+pub mod focus_areas;
 pub mod objects;
 pub mod organisations;
 pub mod people;
+pub mod phase_rules;
+pub mod plans;
+pub mod risks;
+pub mod roadmaps;
 pub mod role_assignments;
 pub mod role_types;
 pub mod scope;

@@ -17,6 +17,19 @@ pub mod utc {
     }
 }
 
+/// Serializes an optional UTC `NaiveDateTime` as RFC 3339 with `Z`, or null.
+pub mod utc_opt {
+    use chrono::NaiveDateTime;
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(t: &Option<NaiveDateTime>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => super::utc::serialize(t, s),
+            None => s.serialize_none(),
+        }
+    }
+}
+
 /// Parses an RFC 3339 time or a plain date (midnight UTC) from a query parameter.
 pub fn parse_instant(value: &str) -> Option<NaiveDateTime> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(value) {

@@ -5,12 +5,23 @@
 
 mod helpers;
 
+mod activities;
+mod audit_findings;
+mod benefits;
+mod budget_lines;
 mod changes;
+mod decisions;
+mod documentation_items;
+mod focus_areas;
 mod objects;
 mod openapi;
 mod operations;
 mod organisations;
 mod people;
+mod phase_rules;
+mod plans;
+mod risks;
+mod roadmaps;
 mod role_assignments;
 mod role_types;
 mod security;
