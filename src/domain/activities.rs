@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use crate::auth::Principal;
 use crate::db::schema::activities;
 use crate::db::DbConnection;
+use crate::domain::changes::{self, ChangeAction, Subject};
 use crate::domain::{scope, time};
 use crate::error::ApiError;
 
@@ -114,4 +115,45 @@ pub fn get_row(conn: &mut DbConnection, principal: &Principal, id: &str) -> Resu
     let row = find_row(conn, id)?;
     scope::check(conn, principal, &row.organisation_id)?;
     Ok(row)
+}
+
+/// Marks an activity municipality-wide (or not), as an escalation decision says.
+pub fn set_municipality_wide(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+    wide: bool,
+) -> Result<(), ApiError> {
+    let before = find_row(conn, id)?;
+    if before.municipality_wide == wide {
+        return Ok(());
+    }
+    let mut after = before.clone();
+    after.municipality_wide = wide;
+    after.version = before.version + 1;
+    after.modified_at = time::now();
+    diesel::update(activities::table.filter(activities::id.eq(&before.id)))
+        .set(&after)
+        .execute(conn)?;
+    record_change(conn, principal, ChangeAction::Update, Some(&before), Some(&after))
+}
+
+/// Records a change of an activity row.
+pub fn record_change(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    action: ChangeAction,
+    before: Option<&ActivityRow>,
+    after: Option<&ActivityRow>,
+) -> Result<(), ApiError> {
+    let Some(current) = after.or(before) else {
+        return Ok(());
+    };
+    let subject = Subject {
+        resource: RESOURCE,
+        record_id: &current.id,
+        municipality_id: Some(&current.municipality_id),
+        organisation_id: Some(&current.organisation_id),
+    };
+    changes::record(conn, principal, action, subject, before, after)
 }
