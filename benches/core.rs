@@ -7,8 +7,12 @@
 //! (a fresh database is created and dropped). Knobs: `STYRA_BENCH_OBJECTS` (10000),
 //! `STYRA_BENCH_CLIENTS` (8), `STYRA_BENCH_SECONDS` per scenario (5), `STYRA_BENCH_WARMUP` seconds
 //! (1), `STYRA_BENCH_WORKERS` (HTTP workers, default 2), `STYRA_BENCH_ANALYZE=1` to run ANALYZE
-//! after seeding (PostgreSQL always gets it, as autovacuum would do shortly after a bulk load),
-//! `STYRA_BENCH_WRITES=1` to add a concurrent `PATCH /objects/{id}` scenario at the end.
+//! on SQLite after seeding (Styra itself never does; PostgreSQL always gets VACUUM ANALYZE, as
+//! autovacuum would do shortly after a bulk load),
+//! `STYRA_BENCH_WRITES=1` to add a concurrent `PATCH /objects/{id}` scenario at the end,
+//! `STYRA_BENCH_KEEP=1` to keep the temp data dir or PostgreSQL database (both printed),
+//! `STYRA_BENCH_SQL="CREATE INDEX …"` to run SQL after seeding (try an index before writing a
+//! migration). With `RUST_LOG` set, the server logs to stderr as in production.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -84,6 +88,7 @@ struct Config {
     workers: usize,
     analyze: bool,
     writes: bool,
+    extra_sql: Option<String>,
     pg_base: Option<String>,
 }
 
@@ -106,6 +111,7 @@ impl Config {
             workers: env_num("STYRA_BENCH_WORKERS", 2)?,
             analyze: std::env::var("STYRA_BENCH_ANALYZE").is_ok_and(|v| v == "1"),
             writes: std::env::var("STYRA_BENCH_WRITES").is_ok_and(|v| v == "1"),
+            extra_sql: std::env::var("STYRA_BENCH_SQL").ok(),
             pg_base: std::env::var("STYRA_BENCH_DATABASE_URL").ok(),
         })
     }
@@ -139,6 +145,10 @@ impl PgDatabase {
 
 impl Drop for PgDatabase {
     fn drop(&mut self) {
+        if std::env::var("STYRA_BENCH_KEEP").is_ok_and(|v| v == "1") {
+            eprintln!("kept PostgreSQL database {}", self.name);
+            return;
+        }
         if let Ok(mut admin) = diesel::PgConnection::establish(&self.base) {
             let _ = diesel::sql_query(format!(
                 "DROP DATABASE IF EXISTS {} WITH (FORCE)",
@@ -246,6 +256,8 @@ struct Outcome {
     elapsed: Duration,
     /// Sorted, in microseconds.
     latencies: Vec<u64>,
+    /// The first failure seen, for the report.
+    first_error: Option<String>,
 }
 
 impl Outcome {
@@ -331,13 +343,12 @@ async fn drive(
     }
     let mut latencies = Vec::new();
     let mut errors = 0;
+    let mut first_error = None;
     for task in tasks {
         let (l, e, first) = task.await?;
-        if let Some(msg) = first {
-            eprintln!("  {}: first error: {msg}", scenario.name);
-        }
         latencies.extend(l);
         errors += e;
+        first_error = first_error.or(first);
     }
     let elapsed = started.elapsed();
     latencies.sort_unstable();
@@ -346,6 +357,7 @@ async fn drive(
         errors,
         elapsed,
         latencies,
+        first_error,
     })
 }
 
@@ -368,7 +380,15 @@ async fn total(base: &str, token: &str, path: &str) -> anyhow::Result<i64> {
 
 fn main() -> anyhow::Result<()> {
     let config = Config::from_env()?;
-    let data_dir = tempfile::tempdir()?;
+    if std::env::var_os("RUST_LOG").is_some() {
+        // The server's JSON log lines (one per request) on stderr, e.g. to see a 500's cause.
+        styra::telemetry::init_logging();
+    }
+    // STYRA_BENCH_KEEP=1 keeps the SQLite data dir for inspection (e.g. EXPLAIN QUERY PLAN).
+    let data_dir = tempfile::Builder::new()
+        .prefix("styra-bench-")
+        .disable_cleanup(std::env::var("STYRA_BENCH_KEEP").is_ok_and(|v| v == "1"))
+        .tempdir()?;
     let mut settings = Settings::for_data_dir(data_dir.path().to_path_buf());
     settings.jwt_secret = Some(Secret::new(SECRET));
     settings.workers = Some(config.workers);
@@ -381,6 +401,7 @@ fn main() -> anyhow::Result<()> {
         _pg = Some(db);
     }
 
+    eprintln!("data dir {}", data_dir.path().display());
     let db = open_database(&settings)?;
     let backend;
     let seeded = {
@@ -398,7 +419,17 @@ fn main() -> anyhow::Result<()> {
             seeded.object_ids.len(),
             t.elapsed().as_secs_f64()
         );
-        if conn.is_postgres() || config.analyze {
+        if let Some(sql) = &config.extra_sql {
+            // For trying an index or a pragma without a migration.
+            conn.batch_execute(sql)?;
+            eprintln!("ran STYRA_BENCH_SQL: {sql}");
+        }
+        if conn.is_postgres() {
+            // Steady state: autovacuum would have done this soon after the bulk load (statistics,
+            // and the visibility map that index-only scans need).
+            conn.batch_execute("VACUUM ANALYZE")?;
+            eprintln!("ran VACUUM ANALYZE");
+        } else if config.analyze {
             conn.batch_execute("ANALYZE")?;
             eprintln!("ran ANALYZE");
         }
@@ -508,9 +539,15 @@ fn main() -> anyhow::Result<()> {
         let mut rows = Vec::new();
         for s in &scenarios {
             if !warmup.is_zero() {
-                drive(&base, s, config.clients, warmup).await?;
+                let w = drive(&base, s, config.clients, warmup).await?;
+                if let Some(e) = &w.first_error {
+                    eprintln!("  {} (warm-up): {} failed; first: {e}", s.name, w.errors);
+                }
             }
             let outcome = drive(&base, s, config.clients, measure).await?;
+            if let Some(e) = &outcome.first_error {
+                eprintln!("  {}: {} failed; first: {e}", s.name, outcome.errors);
+            }
             eprintln!(
                 "  {}: {} requests, p99 {:.2} ms",
                 s.name,
@@ -530,6 +567,11 @@ fn main() -> anyhow::Result<()> {
             config.seconds,
             config.warmup
         );
+        // Other processes on the machine (a compile, say) skew the numbers: say how busy it was.
+        if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+            let load: Vec<&str> = load.split_whitespace().take(3).collect();
+            println!("Load average at the end (1/5/15 min): {}", load.join(" "));
+        }
         println!();
         println!("| scenario | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms |");
         println!("|---|---:|---:|---:|---:|---:|---:|---:|");

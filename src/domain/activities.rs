@@ -1,16 +1,22 @@
 //! Activities (aktiviteter, initiativ, projekt): work items belonging to a plan, or directly to an
 //! organisation, optionally on a roadmap; their phases, co-funding and focus areas.
 
+use std::ops::Deref;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
 
 use crate::auth::Principal;
 use crate::db::schema::activities;
 use crate::db::DbConnection;
 use crate::domain::changes::{self, ChangeAction, Subject};
-use crate::domain::{scope, time};
+use crate::domain::{nullable, scope, time};
+
+pub use crate::domain::activity_list::list;
+pub use crate::domain::activity_writes::{create, delete, update};
 use crate::error::ApiError;
 
 crate::text_enum! {
@@ -99,6 +105,191 @@ pub struct ActivityRow {
     pub modified_at: NaiveDateTime,
 }
 
+/// A share of an activity's planned budget paid by one organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+pub struct CoFunding {
+    pub organisation_id: String,
+    /// Whole SEK.
+    #[validate(range(min = 0))]
+    #[schema(minimum = 0)]
+    pub amount: i64,
+}
+
+/// An activity with its focus areas and co-funding.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a0c4-7777-7c1e-9a1b-2f3c4d5e6f70",
+    "municipality_id": "0193a0c4-0000-7c1e-9a1b-2f3c4d5e6f70",
+    "organisation_id": "0193a0c4-2222-7c1e-9a1b-2f3c4d5e6f70",
+    "plan_id": "0193a0c4-8888-7c1e-9a1b-2f3c4d5e6f70", "object_id": "0193a0c4-1111-7c1e-9a1b-2f3c4d5e6f70",
+    "roadmap_id": null, "roadmap_priority": null, "kind": "project", "phase": "in_progress",
+    "title": "Införande av e-arkiv", "purpose_and_goals": "Säker långtidslagring; minskade kostnader för pappersarkiv.",
+    "year": 2026, "start_date": "2026-02-01", "end_date": "2026-12-31",
+    "planned_budget": 1800000, "actual_budget": 650000,
+    "responsible_person_id": "0193a0c4-3333-7c1e-9a1b-2f3c4d5e6f70",
+    "expected_benefit": 4, "complexity": 3, "municipality_wide": false,
+    "phase_changed_at": "2026-02-01T08:00:00.000000Z", "external_id": "AKT-2026-004", "version": 5,
+    "created_at": "2025-11-01T08:00:00.000000Z", "modified_at": "2026-06-01T08:00:00.000000Z",
+    "focus_area_ids": ["0193a0c4-bbbb-7c1e-9a1b-2f3c4d5e6f70"],
+    "co_funding": [{"organisation_id": "0193a0c4-2222-7c1e-9a1b-2f3c4d5e6f70", "amount": 1200000}, {"organisation_id": "0193a0c4-cccc-7c1e-9a1b-2f3c4d5e6f70", "amount": 600000}]
+}))]
+pub struct Activity {
+    #[serde(flatten)]
+    pub row: ActivityRow,
+    /// Målområden the activity serves.
+    pub focus_area_ids: Vec<String>,
+    /// Who pays what; the amounts add up to planned_budget.
+    pub co_funding: Vec<CoFunding>,
+}
+
+impl Deref for Activity {
+    type Target = ActivityRow;
+    fn deref(&self) -> &ActivityRow {
+        &self.row
+    }
+}
+
+/// A new activity: in a plan (`plan_id`), or directly under an organisation (`organisation_id`).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"plan_id": "0193a0c4-8888-7c1e-9a1b-2f3c4d5e6f70", "kind": "project", "title": "Införande av e-arkiv", "purpose_and_goals": "Säker långtidslagring.", "start_date": "2026-02-01", "end_date": "2026-12-31", "planned_budget": 1800000, "expected_benefit": 4, "complexity": 3, "co_funding": [{"organisation_id": "0193a0c4-2222-7c1e-9a1b-2f3c4d5e6f70", "amount": 1800000}]}))]
+pub struct ActivityNew {
+    pub plan_id: Option<String>,
+    /// Required when there is no plan.
+    pub organisation_id: Option<String>,
+    pub roadmap_id: Option<String>,
+    #[validate(range(min = 1))]
+    #[schema(minimum = 1)]
+    pub roadmap_priority: Option<i32>,
+    pub kind: ActivityKind,
+    /// Default `idea`. A later phase must meet the phase rules (or be overridden).
+    pub phase: Option<Phase>,
+    /// With a later phase that misses rules: an admin's reason to override them.
+    #[validate(length(min = 3, max = 2000))]
+    #[schema(min_length = 3, max_length = 2000)]
+    pub override_reason: Option<String>,
+    #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
+    pub title: String,
+    #[validate(length(max = 20000))]
+    #[schema(max_length = 20000)]
+    pub purpose_and_goals: Option<String>,
+    /// Taken from the plan when there is one; otherwise required (or the start date's year).
+    #[validate(range(min = 2000, max = 2100))]
+    #[schema(minimum = 2000, maximum = 2100)]
+    pub year: Option<i32>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    #[validate(range(min = 0))]
+    #[schema(minimum = 0)]
+    pub planned_budget: Option<i64>,
+    #[validate(range(min = 0))]
+    #[schema(minimum = 0)]
+    pub actual_budget: Option<i64>,
+    pub responsible_person_id: Option<String>,
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub expected_benefit: Option<i32>,
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub complexity: Option<i32>,
+    #[serde(default)]
+    pub focus_area_ids: Vec<String>,
+    #[serde(default)]
+    #[validate(nested)]
+    pub co_funding: Vec<CoFunding>,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub external_id: Option<String>,
+}
+
+/// Changes to an activity; absent fields stay, null clears; lists replace. The phase changes
+/// through `POST /activities/{id}/transitions`.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"actual_budget": 720000, "roadmap_id": "0193a0c4-dddd-7c1e-9a1b-2f3c4d5e6f70", "roadmap_priority": 2}))]
+pub struct ActivityPatch {
+    /// Move the activity into a plan (null: take it out; then `organisation_id` keeps it).
+    #[serde(default, deserialize_with = "nullable")]
+    pub plan_id: Option<Option<String>>,
+    /// Only for activities outside plans.
+    pub organisation_id: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub roadmap_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[validate(range(min = 1))]
+    #[schema(minimum = 1)]
+    pub roadmap_priority: Option<Option<i32>>,
+    pub kind: Option<ActivityKind>,
+    #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[validate(length(max = 20000))]
+    #[schema(max_length = 20000)]
+    pub purpose_and_goals: Option<Option<String>>,
+    /// Only for activities outside plans.
+    #[validate(range(min = 2000, max = 2100))]
+    #[schema(minimum = 2000, maximum = 2100)]
+    pub year: Option<i32>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub start_date: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub end_date: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[validate(range(min = 0))]
+    #[schema(minimum = 0)]
+    pub planned_budget: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[validate(range(min = 0))]
+    #[schema(minimum = 0)]
+    pub actual_budget: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub responsible_person_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub expected_benefit: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub complexity: Option<Option<i32>>,
+    pub focus_area_ids: Option<Vec<String>>,
+    #[validate(nested)]
+    pub co_funding: Option<Vec<CoFunding>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub external_id: Option<Option<String>>,
+}
+
+/// Filters of `GET /activities`.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ActivityFilter {
+    pub organisation_id: Option<String>,
+    /// Owned by this organisation or any below it.
+    pub within: Option<String>,
+    pub municipality_id: Option<String>,
+    pub plan_id: Option<String>,
+    pub object_id: Option<String>,
+    pub roadmap_id: Option<String>,
+    pub kind: Option<ActivityKind>,
+    pub phase: Option<Phase>,
+    pub year: Option<i32>,
+    pub responsible_person_id: Option<String>,
+    pub focus_area_id: Option<String>,
+    /// Co-funded by this organisation.
+    pub funded_by: Option<String>,
+    pub municipality_wide: Option<bool>,
+    /// Only activities in a plan (true) or directly under an organisation (false).
+    pub in_plan: Option<bool>,
+    pub external_id: Option<String>,
+}
+
+pub const SORT_FIELDS: &[&str] = &[
+    "title", "year", "phase", "start_date", "end_date", "planned_budget", "expected_benefit",
+    "complexity", "roadmap_priority", "created_at", "modified_at",
+];
+
 pub const RESOURCE: &str = "activities";
 
 pub fn find_row(conn: &mut DbConnection, id: &str) -> Result<ActivityRow, ApiError> {
@@ -107,6 +298,45 @@ pub fn find_row(conn: &mut DbConnection, id: &str) -> Result<ActivityRow, ApiErr
         .select(ActivityRow::as_select())
         .first(conn)
         .optional()?
+        .ok_or_else(|| ApiError::not_found("activity", id))
+}
+
+/// Loads focus areas and co-funding for rows (one query each, whatever the number of rows).
+pub fn with_links(conn: &mut DbConnection, rows: Vec<ActivityRow>) -> Result<Vec<Activity>, ApiError> {
+    use crate::db::schema::{activity_focus_areas as afa, activity_funding as af};
+    use std::collections::HashMap;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let areas: Vec<(String, String)> = afa::table
+        .filter(afa::activity_id.eq_any(&ids))
+        .order((afa::activity_id, afa::focus_area_id))
+        .load(conn)?;
+    let funding: Vec<(String, String, i64)> = af::table
+        .filter(af::activity_id.eq_any(&ids))
+        .order((af::activity_id, af::organisation_id))
+        .load(conn)?;
+    let mut area_map: HashMap<String, Vec<String>> = HashMap::new();
+    for (a, f) in areas {
+        area_map.entry(a).or_default().push(f);
+    }
+    let mut fund_map: HashMap<String, Vec<CoFunding>> = HashMap::new();
+    for (a, organisation_id, amount) in funding {
+        fund_map.entry(a).or_default().push(CoFunding { organisation_id, amount });
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| Activity {
+            focus_area_ids: area_map.remove(&row.id).unwrap_or_default(),
+            co_funding: fund_map.remove(&row.id).unwrap_or_default(),
+            row,
+        })
+        .collect())
+}
+
+/// Reads one activity the principal may see, with its links.
+pub fn get(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<Activity, ApiError> {
+    let row = get_row(conn, principal, id)?;
+    with_links(conn, vec![row])?
+        .pop()
         .ok_or_else(|| ApiError::not_found("activity", id))
 }
 

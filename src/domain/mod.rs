@@ -1,6 +1,9 @@
 //! Domain types, their rules and their queries, one module per resource area.
 
 pub mod activities;
+pub mod activity_list;
+pub mod activity_phases;
+pub mod activity_writes;
 pub mod audit_findings;
 pub mod benefits;
 pub mod budget_lines;
@@ -10,6 +13,7 @@ pub mod documentation_items;
 pub mod focus_areas;
 pub mod objects;
 pub mod organisations;
+pub mod ownership;
 pub mod people;
 pub mod phase_rules;
 pub mod plans;

@@ -264,24 +264,7 @@ pub fn update(
         return Err(ApiError::PreconditionFailed);
     }
     if after.organisation_id != before.organisation_id {
-        // Systems and role assignments carry their owner for scoping; they move with the object.
-        diesel::update(systems::table.filter(systems::object_id.eq(&after.id)))
-            .set(systems::organisation_id.eq(&after.organisation_id))
-            .execute(conn)?;
-        let system_ids = systems::table
-            .filter(systems::object_id.eq(after.id.clone()))
-            .select(systems::id);
-        diesel::update(
-            role_assignments::table.filter(
-                role_assignments::object_id
-                    .eq(&after.id)
-                    .or(role_assignments::system_id
-                        .assume_not_null()
-                        .eq_any(system_ids)),
-            ),
-        )
-        .set(role_assignments::organisation_id.eq(&after.organisation_id))
-        .execute(conn)?;
+        crate::domain::ownership::move_object(conn, &after.id, &after.organisation_id)?;
     }
     changes::record(
         conn,

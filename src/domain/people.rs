@@ -9,7 +9,7 @@ use validator::Validate;
 
 use crate::api::paging::PageRequest;
 use crate::auth::Principal;
-use crate::db::schema::{changes as change_rows, people, role_assignments};
+use crate::db::schema::{activities, changes as change_rows, people, risks, role_assignments};
 use crate::db::DbConnection;
 use crate::domain::changes::{self, ChangeAction, Subject};
 use crate::domain::{clean, new_id, nullable, organisations, scope, text, time};
@@ -267,12 +267,21 @@ pub fn delete(
         .filter(role_assignments::person_id.eq(&person.id))
         .count()
         .get_result(conn)?;
-    if held > 0 && !force {
+    let responsible: i64 = activities::table
+        .filter(activities::responsible_person_id.eq(&person.id))
+        .count()
+        .get_result(conn)?;
+    let owned_risks: i64 = risks::table
+        .filter(risks::owner_person_id.eq(&person.id))
+        .count()
+        .get_result(conn)?;
+    if held + responsible + owned_risks > 0 && !force {
         return Err(ApiError::Conflict(format!(
-            "person {} holds {held} role assignment(s); repeat with ?force=true to end them and erase the person",
+            "person {} holds {held} role assignment(s), is responsible for {responsible} activit(y/ies) and owns {owned_risks} risk(s); repeat with ?force=true to end and detach them and erase the person",
             person.id
         )));
     }
+    detach_from_activities_and_risks(conn, principal, &person.id)?;
     let today = chrono::Utc::now().date_naive();
     let now = time::now();
     let assignments: Vec<crate::domain::role_assignments::RoleAssignment> = role_assignments::table
@@ -323,6 +332,52 @@ pub fn delete(
         Some(&erased),
         None,
     )?;
+    Ok(())
+}
+
+/// Erasure: activities and risks stop naming the person (each change recorded).
+fn detach_from_activities_and_risks(conn: &mut DbConnection, principal: &Principal, person_id: &str) -> Result<(), ApiError> {
+    use crate::domain::activities::{record_change, ActivityRow};
+    let rows: Vec<ActivityRow> = activities::table
+        .filter(activities::responsible_person_id.eq(person_id))
+        .select(ActivityRow::as_select())
+        .load(conn)?;
+    for before in rows {
+        let mut after = before.clone();
+        after.responsible_person_id = None;
+        after.version = before.version + 1;
+        after.modified_at = time::now();
+        diesel::update(activities::table.filter(activities::id.eq(&before.id)))
+            .set(&after)
+            .execute(conn)?;
+        record_change(conn, principal, ChangeAction::Update, Some(&before), Some(&after))?;
+    }
+    let owned: Vec<(String, String, String, i32)> = risks::table
+        .filter(risks::owner_person_id.eq(person_id))
+        .select((risks::id, risks::municipality_id, risks::organisation_id, risks::version))
+        .load(conn)?;
+    for (id, municipality_id, organisation_id, version) in owned {
+        diesel::update(risks::table.filter(risks::id.eq(&id)))
+            .set((
+                risks::owner_person_id.eq(None::<String>),
+                risks::version.eq(version + 1),
+                risks::modified_at.eq(time::now()),
+            ))
+            .execute(conn)?;
+        changes::record(
+            conn,
+            principal,
+            ChangeAction::Update,
+            Subject {
+                resource: "risks",
+                record_id: &id,
+                municipality_id: Some(&municipality_id),
+                organisation_id: Some(&organisation_id),
+            },
+            Some(&serde_json::json!({"id": id, "owner_person_id": person_id})),
+            Some(&serde_json::json!({"id": id, "owner_person_id": null})),
+        )?;
+    }
     Ok(())
 }
 
