@@ -91,6 +91,10 @@ impl Application {
                 }))
         })
         .listen(listener)?
+        // Keep-alive longer than typical client pools (Power BI, reverse proxies) so a reused
+        // idle connection is not cut mid-request; a request head must still arrive within 30 s.
+        .keep_alive(std::time::Duration::from_secs(75))
+        .client_request_timeout(std::time::Duration::from_secs(30))
         .shutdown_timeout(30);
         if let Some(workers) = settings.workers {
             server = server.workers(workers);

@@ -237,6 +237,9 @@ pub fn create(
         None,
         Some(&org),
     )?;
+    if org.kind == OrganisationKind::Municipality {
+        crate::domain::phase_rules::seed_defaults(conn, principal, &org.id)?;
+    }
     Ok(org)
 }
 
@@ -427,6 +430,9 @@ pub fn delete(
             org.id,
             reasons.join(", ")
         )));
+    }
+    if org.kind == OrganisationKind::Municipality {
+        crate::domain::phase_rules::delete_all(conn, principal, &org.id)?;
     }
     diesel::delete(org_closure::table.filter(org_closure::descendant_id.eq(&org.id)))
         .execute(conn)?;

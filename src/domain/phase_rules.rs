@@ -150,6 +150,19 @@ pub fn seed_defaults(conn: &mut DbConnection, principal: &Principal, municipalit
     Ok(())
 }
 
+/// Removes a municipality's rules when the municipality itself is deleted.
+pub fn delete_all(conn: &mut DbConnection, principal: &Principal, municipality_id: &str) -> Result<(), ApiError> {
+    let rules: Vec<PhaseRule> = phase_rules::table
+        .filter(phase_rules::municipality_id.eq(municipality_id))
+        .select(PhaseRule::as_select())
+        .load(conn)?;
+    for rule in rules {
+        diesel::delete(phase_rules::table.filter(phase_rules::id.eq(&rule.id))).execute(conn)?;
+        changes::record(conn, principal, ChangeAction::Delete, subject(&rule), Some(&rule), None)?;
+    }
+    Ok(())
+}
+
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<PhaseRule, ApiError> {
     phase_rules::table
         .find(id)

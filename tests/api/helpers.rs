@@ -164,7 +164,12 @@ impl TestApp {
             .unwrap_or_default();
         TestApp {
             address,
-            client: reqwest::Client::new(),
+            // Short-lived pooled connections: a loaded CI machine must not race the server's
+            // keep-alive timer.
+            client: reqwest::Client::builder()
+                .pool_idle_timeout(std::time::Duration::from_secs(2))
+                .build()
+                .expect("client"),
             auth,
             admin,
             _data_dir: data_dir,
@@ -280,6 +285,26 @@ impl TestApp {
                 &self.admin,
                 json!({"object_id": object, "name": name, "kind": "business_system"}),
             )
+            .await;
+        r.assert_status(201);
+        r.id()
+    }
+
+    pub async fn activity(&self, org: &str, title: &str) -> String {
+        let r = self
+            .post(
+                "/api/v1/activities",
+                &self.admin,
+                json!({"organisation_id": org, "title": title, "kind": "project", "year": 2026}),
+            )
+            .await;
+        r.assert_status(201);
+        r.id()
+    }
+
+    pub async fn plan(&self, object: &str, year: i32) -> String {
+        let r = self
+            .post("/api/v1/plans", &self.admin, json!({"object_id": object, "year": year}))
             .await;
         r.assert_status(201);
         r.id()
