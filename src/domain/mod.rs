@@ -1,12 +1,14 @@
 //! Domain types, their rules and their queries, one module per resource area.
 
 pub mod activities;
+pub mod attachments;
 pub mod audit_findings;
 pub mod benefits;
 pub mod budget_lines;
 pub mod changes;
 pub mod decisions;
 pub mod documentation_items;
+pub mod file_types;
 pub mod focus_areas;
 pub mod objects;
 pub mod organisations;

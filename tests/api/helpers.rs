@@ -296,6 +296,18 @@ impl TestApp {
         r.assert_status(201);
         r.id()
     }
+
+    pub async fn activity(&self, org: &str, title: &str) -> String {
+        let r = self
+            .post(
+                "/api/v1/activities",
+                &self.admin,
+                json!({"organisation_id": org, "title": title, "kind": "project", "year": 2026}),
+            )
+            .await;
+        r.assert_status(201);
+        r.id()
+    }
 }
 
 /// A municipality with two committees (each with an administration), as most tests need.
