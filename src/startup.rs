@@ -118,15 +118,22 @@ impl Application {
 fn cors(origins: &[String]) -> Cors {
     // Only configured origins; with none configured, browsers get no CORS permission at all.
     let mut cors = Cors::default()
-        .allowed_methods(vec!["GET", "POST", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_methods(vec!["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
         .allowed_headers(vec![
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::CONTENT_DISPOSITION,
             header::ACCEPT,
             telemetry::REQUEST_ID,
         ])
-        .expose_headers(vec![header::ETAG, header::LOCATION, telemetry::REQUEST_ID])
+        .expose_headers(vec![
+            header::ETAG,
+            header::LOCATION,
+            header::CONTENT_DISPOSITION,
+            telemetry::REQUEST_ID,
+        ])
         .max_age(3600);
     for origin in origins {
         let origin = origin.trim();

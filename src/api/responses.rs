@@ -83,3 +83,13 @@ pub struct Unprocessable(Problem);
 )]
 #[allow(dead_code)]
 pub struct BadRequest(Problem);
+
+/// The body's media type is not accepted.
+#[derive(IntoResponses)]
+#[response(
+    status = 415,
+    description = "The Content-Type is not accepted here; the detail lists the accepted types",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code)]
+pub struct UnsupportedMediaType(Problem);

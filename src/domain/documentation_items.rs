@@ -1,6 +1,20 @@
 //! Documentation items: the evidence per activity that the audits looked for (behovsanalys,
 //! projektplan, nyttokalkyl, riskanalys, beslutsunderlag, slutrapport …), with an optional
-//! attached file.
+//! attached file (see [`super::attachments`]).
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serializer};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::api::paging::PageRequest;
+use crate::auth::Principal;
+use crate::db::schema::{attachments, documentation_items};
+use crate::db::DbConnection;
+use crate::domain::changes::{self, ChangeAction, Subject};
+use crate::domain::{activities, clean, new_id, nullable, scope, time};
+use crate::error::{ApiError, FieldError};
 
 crate::text_enum! {
     /// The kinds of evidence an activity can have.
@@ -30,5 +44,482 @@ crate::text_enum! {
         Done => "done",
         /// Not applicable; a reason is required.
         NotApplicable => "not_applicable",
+    }
+}
+
+/// One piece of evidence for an activity.
+#[derive(
+    Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema,
+)]
+#[diesel(table_name = documentation_items, treat_none_as_null = true)]
+#[schema(example = json!({
+    "id": "0193a0c4-6666-7c1e-9a1b-2f3c4d5e6f70",
+    "municipality_id": "0193a0c4-0000-7c1e-9a1b-2f3c4d5e6f70",
+    "organisation_id": "0193a0c4-2222-7c1e-9a1b-2f3c4d5e6f70",
+    "activity_id": "0193a0c4-4444-7c1e-9a1b-2f3c4d5e6f70",
+    "kind": "risk_analysis", "status": "done", "reason": null, "document_date": "2026-03-12",
+    "url": "https://intranat.lund.se/diarium/KS-2026-0142", "has_file": true,
+    "file_name": "Riskanalys e-arkiv.pdf", "content_type": "application/pdf", "size_bytes": 184320,
+    "sha256": "9f2c1d0b8e7a6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5",
+    "version": 2, "created_at": "2026-03-10T08:00:00.000000Z", "modified_at": "2026-03-12T14:30:00.000000Z"
+}))]
+pub struct DocumentationItem {
+    pub id: String,
+    pub municipality_id: String,
+    /// The activity's owning organisation (kept in step with it; read-only).
+    pub organisation_id: String,
+    pub activity_id: String,
+    pub kind: DocumentationKind,
+    pub status: DocumentationStatus,
+    /// Why the item is not applicable (required for `not_applicable`), or a note.
+    pub reason: Option<String>,
+    /// The document's own date, e.g. when the riskanalys was made.
+    pub document_date: Option<NaiveDate>,
+    /// Where the document lives (diarium, intranet, document store).
+    pub url: Option<String>,
+    /// Whether a file is attached (read-only); download it from `/documentation-items/{id}/file`.
+    // The attachment row's id is internal; clients only need to know there is a file.
+    #[serde(rename = "has_file", serialize_with = "is_some")]
+    #[schema(value_type = bool)]
+    pub attachment_id: Option<String>,
+    /// The attached file's name (read-only).
+    pub file_name: Option<String>,
+    /// The attached file's media type (read-only).
+    pub content_type: Option<String>,
+    /// The attached file's size in bytes (read-only).
+    pub size_bytes: Option<i64>,
+    /// The attached file's SHA-256, lowercase hex (read-only); also its download ETag.
+    pub sha256: Option<String>,
+    pub version: i32,
+    #[serde(with = "time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+    #[serde(with = "time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub modified_at: NaiveDateTime,
+}
+
+fn is_some<S: Serializer>(value: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_bool(value.is_some())
+}
+
+/// A new documentation item.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"activity_id": "0193a0c4-4444-7c1e-9a1b-2f3c4d5e6f70", "kind": "risk_analysis", "status": "done", "document_date": "2026-03-12", "url": "https://intranat.lund.se/diarium/KS-2026-0142"}))]
+pub struct DocumentationItemNew {
+    pub activity_id: String,
+    pub kind: DocumentationKind,
+    /// Default `missing`.
+    pub status: Option<DocumentationStatus>,
+    /// Required when `status` is `not_applicable`.
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub reason: Option<String>,
+    pub document_date: Option<NaiveDate>,
+    /// An http or https link.
+    #[validate(url, length(max = 2000))]
+    #[schema(format = "uri", max_length = 2000)]
+    pub url: Option<String>,
+}
+
+/// Changes to a documentation item; absent fields stay, null clears. The file is changed
+/// through `/documentation-items/{id}/file`.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"status": "not_applicable", "reason": "Ingen personuppgiftsbehandling; riskanalys enligt förvaltningsplanen räcker"}))]
+pub struct DocumentationItemPatch {
+    /// Correct the kind; the activity must not already have an item of that kind.
+    pub kind: Option<DocumentationKind>,
+    pub status: Option<DocumentationStatus>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub reason: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub document_date: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[validate(url, length(max = 2000))]
+    #[schema(format = "uri", max_length = 2000)]
+    pub url: Option<Option<String>>,
+}
+
+/// Filters of `GET /documentation-items`.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentationItemFilter {
+    pub activity_id: Option<String>,
+    pub kind: Option<DocumentationKind>,
+    pub status: Option<DocumentationStatus>,
+    /// The activity's owner, exactly.
+    pub organisation_id: Option<String>,
+    /// The activity's owner, this organisation or any below it.
+    pub within: Option<String>,
+    pub municipality_id: Option<String>,
+    /// Only items with (`true`) or without (`false`) an attached file.
+    pub has_file: Option<bool>,
+}
+
+pub const SORT_FIELDS: &[&str] = &["kind", "status", "created_at", "modified_at"];
+pub const RESOURCE: &str = "documentation-items";
+
+fn subject(item: &DocumentationItem) -> Subject<'_> {
+    Subject {
+        resource: RESOURCE,
+        record_id: &item.id,
+        municipality_id: Some(&item.municipality_id),
+        organisation_id: Some(&item.organisation_id),
+    }
+}
+
+/// The rules of one item: a not-applicable item says why, and a link is a web link (a
+/// `javascript:` or `file:` URL would be a trap in the frontends that render it).
+pub fn check_rules(item: &DocumentationItem) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    if item.status == DocumentationStatus::NotApplicable && item.reason.is_none() {
+        errors.push(FieldError::new(
+            "reason",
+            "is required when status is not_applicable",
+        ));
+    }
+    if let Some(url) = &item.url {
+        let lower = url.to_ascii_lowercase();
+        if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+            errors.push(FieldError::new("url", "must be an http or https URL"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// 409 when the activity already has another item of this kind (the unique index would refuse
+/// it too, but without saying which kind).
+fn check_unique_kind(conn: &mut DbConnection, item: &DocumentationItem) -> Result<(), ApiError> {
+    let other: Option<String> = documentation_items::table
+        .filter(documentation_items::activity_id.eq(&item.activity_id))
+        .filter(documentation_items::kind.eq(item.kind))
+        .filter(documentation_items::id.ne(&item.id))
+        .select(documentation_items::id)
+        .first(conn)
+        .optional()?;
+    match other {
+        Some(other) => Err(ApiError::Conflict(format!(
+            "activity {} already has a documentation item of kind {} ({other}); update that one instead",
+            item.activity_id, item.kind
+        ))),
+        None => Ok(()),
+    }
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<DocumentationItem, ApiError> {
+    documentation_items::table
+        .find(id)
+        .select(DocumentationItem::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("documentation item", id))
+}
+
+pub fn get(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<DocumentationItem, ApiError> {
+    let item = find(conn, id)?;
+    scope::check(conn, principal, &item.organisation_id)?;
+    Ok(item)
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    input: DocumentationItemNew,
+) -> Result<DocumentationItem, ApiError> {
+    let activity = match activities::find_row(conn, &input.activity_id) {
+        Err(ApiError::NotFound(_)) => {
+            return Err(ApiError::field("activity_id", "no such activity"))
+        }
+        other => other?,
+    };
+    scope::check(conn, principal, &activity.organisation_id)?;
+    let now = time::now();
+    let item = DocumentationItem {
+        id: new_id(),
+        municipality_id: activity.municipality_id,
+        organisation_id: activity.organisation_id,
+        activity_id: activity.id,
+        kind: input.kind,
+        status: input.status.unwrap_or(DocumentationStatus::Missing),
+        reason: clean(input.reason),
+        document_date: input.document_date,
+        url: clean(input.url),
+        attachment_id: None,
+        file_name: None,
+        content_type: None,
+        size_bytes: None,
+        sha256: None,
+        version: 1,
+        created_at: now,
+        modified_at: now,
+    };
+    check_rules(&item)?;
+    check_unique_kind(conn, &item)?;
+    diesel::insert_into(documentation_items::table)
+        .values(&item)
+        .execute(conn)?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Create,
+        subject(&item),
+        None,
+        Some(&item),
+    )?;
+    Ok(item)
+}
+
+/// Writes `after` over `before` (bumping the version), guarded by `before`'s version, and
+/// records the change. Shared by field updates and file uploads and removals.
+pub(crate) fn save(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    before: &DocumentationItem,
+    mut after: DocumentationItem,
+) -> Result<DocumentationItem, ApiError> {
+    after.version = before.version + 1;
+    after.modified_at = time::now();
+    let n = diesel::update(
+        documentation_items::table
+            .filter(documentation_items::id.eq(&before.id))
+            .filter(documentation_items::version.eq(before.version)),
+    )
+    .set(&after)
+    .execute(conn)?;
+    if n != 1 {
+        return Err(ApiError::PreconditionFailed);
+    }
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Update,
+        subject(&after),
+        Some(before),
+        Some(&after),
+    )?;
+    Ok(after)
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+    expected_version: Option<i32>,
+    patch: DocumentationItemPatch,
+) -> Result<DocumentationItem, ApiError> {
+    let before = get(conn, principal, id)?;
+    if expected_version.is_some_and(|v| v != before.version) {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let mut after = before.clone();
+    if let Some(v) = patch.kind {
+        after.kind = v;
+    }
+    if let Some(v) = patch.status {
+        after.status = v;
+    }
+    if let Some(v) = patch.reason {
+        after.reason = clean(v);
+    }
+    if let Some(v) = patch.document_date {
+        after.document_date = v;
+    }
+    if let Some(v) = patch.url {
+        after.url = clean(v);
+    }
+    check_rules(&after)?;
+    if after.kind != before.kind {
+        check_unique_kind(conn, &after)?;
+    }
+    save(conn, principal, &before, after)
+}
+
+pub fn delete(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+    expected_version: Option<i32>,
+) -> Result<(), ApiError> {
+    let item = get(conn, principal, id)?;
+    if expected_version.is_some_and(|v| v != item.version) {
+        return Err(ApiError::PreconditionFailed);
+    }
+    diesel::delete(documentation_items::table.filter(documentation_items::id.eq(&item.id)))
+        .execute(conn)?;
+    // The file belongs to the item alone; it goes with it (after the reference is gone).
+    if let Some(attachment) = &item.attachment_id {
+        diesel::delete(attachments::table.filter(attachments::id.eq(attachment))).execute(conn)?;
+    }
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Delete,
+        subject(&item),
+        Some(&item),
+        None,
+    )?;
+    Ok(())
+}
+
+/// Moves an activity's items along when the activity gets a new owner (they are scoped by the
+/// denormalised organisation_id). Call in the transaction that moves the activity.
+pub fn follow_activity(
+    conn: &mut DbConnection,
+    activity_id: &str,
+    organisation_id: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        documentation_items::table.filter(documentation_items::activity_id.eq(activity_id)),
+    )
+    .set(documentation_items::organisation_id.eq(organisation_id))
+    .execute(conn)
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    filter: &DocumentationItemFilter,
+    page: &PageRequest,
+) -> Result<(Vec<DocumentationItem>, i64), ApiError> {
+    if page.q.is_some() {
+        return Err(ApiError::field(
+            "q",
+            "documentation items have no names to search; filter by activity_id, kind or status",
+        ));
+    }
+    let build = || {
+        let mut q = documentation_items::table.into_boxed();
+        if let Some(orgs) = scope::visible_orgs(principal) {
+            q = q.filter(documentation_items::organisation_id.eq_any(orgs));
+        }
+        if let Some(v) = &filter.activity_id {
+            q = q.filter(documentation_items::activity_id.eq(v.clone()));
+        }
+        if let Some(v) = filter.kind {
+            q = q.filter(documentation_items::kind.eq(v));
+        }
+        if let Some(v) = filter.status {
+            q = q.filter(documentation_items::status.eq(v));
+        }
+        if let Some(v) = &filter.organisation_id {
+            q = q.filter(documentation_items::organisation_id.eq(v.clone()));
+        }
+        if let Some(v) = &filter.within {
+            q = q.filter(
+                documentation_items::organisation_id.eq_any(scope::subtree_ids(vec![v.clone()])),
+            );
+        }
+        if let Some(v) = &filter.municipality_id {
+            q = q.filter(documentation_items::municipality_id.eq(v.clone()));
+        }
+        match filter.has_file {
+            Some(true) => q = q.filter(documentation_items::attachment_id.is_not_null()),
+            Some(false) => q = q.filter(documentation_items::attachment_id.is_null()),
+            None => {}
+        }
+        q
+    };
+    let total: i64 = build().count().get_result(conn)?;
+    use documentation_items::{activity_id, created_at, kind, modified_at, status};
+    let q = match (page.sort.as_str(), page.descending) {
+        ("status", false) => build().order((status.asc(), activity_id.asc(), kind.asc())),
+        ("status", true) => build().order((status.desc(), activity_id.asc(), kind.asc())),
+        ("created_at", false) => build().order(created_at.asc()),
+        ("created_at", true) => build().order(created_at.desc()),
+        ("modified_at", false) => build().order(modified_at.asc()),
+        ("modified_at", true) => build().order(modified_at.desc()),
+        (_, false) => build().order((kind.asc(), activity_id.asc())),
+        (_, true) => build().order((kind.desc(), activity_id.asc())),
+    };
+    let rows = q
+        .then_order_by(documentation_items::id.asc())
+        .limit(page.limit)
+        .offset(page.offset)
+        .select(DocumentationItem::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(
+        status: DocumentationStatus,
+        reason: Option<&str>,
+        url: Option<&str>,
+    ) -> DocumentationItem {
+        let now = time::now();
+        DocumentationItem {
+            id: "i".into(),
+            municipality_id: "m".into(),
+            organisation_id: "o".into(),
+            activity_id: "a".into(),
+            kind: DocumentationKind::RiskAnalysis,
+            status,
+            reason: reason.map(str::to_owned),
+            document_date: None,
+            url: url.map(str::to_owned),
+            attachment_id: None,
+            file_name: None,
+            content_type: None,
+            size_bytes: None,
+            sha256: None,
+            version: 1,
+            created_at: now,
+            modified_at: now,
+        }
+    }
+
+    fn fields(result: Result<(), ApiError>) -> Vec<String> {
+        match result {
+            Err(ApiError::Validation(list)) => list.into_iter().map(|e| e.field).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn not_applicable_needs_a_reason() {
+        use DocumentationStatus::*;
+        assert_eq!(
+            fields(check_rules(&item(NotApplicable, None, None))),
+            vec!["reason"]
+        );
+        assert!(check_rules(&item(NotApplicable, Some("Ingen upphandling"), None)).is_ok());
+        assert!(check_rules(&item(Missing, None, None)).is_ok());
+    }
+
+    #[test]
+    fn links_must_be_web_links() {
+        use DocumentationStatus::*;
+        assert!(check_rules(&item(Done, None, Some("https://intranat.example.se/a"))).is_ok());
+        assert!(check_rules(&item(Done, None, Some("HTTP://example.se"))).is_ok());
+        assert_eq!(
+            fields(check_rules(&item(Done, None, Some("javascript:alert(1)")))),
+            vec!["url"]
+        );
+        assert_eq!(
+            fields(check_rules(&item(Done, None, Some("file:///c:/x.docx")))),
+            vec!["url"]
+        );
+    }
+
+    #[test]
+    fn has_file_hides_the_attachment_id() {
+        let mut i = item(DocumentationStatus::Done, None, None);
+        i.attachment_id = Some("secret-row-id".into());
+        let json = serde_json::to_value(&i).unwrap_or_default();
+        assert_eq!(json["has_file"], true);
+        assert!(json.get("attachment_id").is_none());
     }
 }
