@@ -285,6 +285,18 @@ impl TestApp {
         r.id()
     }
 
+    pub async fn activity(&self, org: &str, title: &str) -> String {
+        let r = self
+            .post(
+                "/api/v1/activities",
+                &self.admin,
+                json!({"organisation_id": org, "title": title, "kind": "project", "year": 2026}),
+            )
+            .await;
+        r.assert_status(201);
+        r.id()
+    }
+
     pub async fn person(&self, org: &str, name: &str) -> String {
         let r = self
             .post(
