@@ -19,6 +19,7 @@ pub mod phase_rules;
 pub mod plans;
 pub mod responses;
 pub mod risks;
+pub mod roadmap_goals;
 pub mod roadmaps;
 pub mod role_assignments;
 pub mod role_types;
@@ -53,6 +54,7 @@ use utoipa::{Modify, OpenApi};
         (name = "risks", description = "Risks per object (the yearly RSA) or per activity"),
         (name = "focus-areas", description = "A municipality's målområden"),
         (name = "roadmaps", description = "Digitala färdplaner: prioritised initiatives and goals for a period"),
+        (name = "roadmap-goals", description = "A färdplan's goals per focus area, with indicators and follow-ups"),
         (name = "decisions", description = "Decisions by forum, råd, ledningsgrupp and nämnd, with diarienummer"),
         (name = "audit-findings", description = "The auditors' recommendations and the actions taken on them"),
         (name = "changes", description = "The change history of every record"),
@@ -117,6 +119,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     risks::configure(cfg);
     focus_areas::configure(cfg);
     roadmaps::configure(cfg);
+    roadmap_goals::configure(cfg);
     decisions::configure(cfg);
     audit_findings::configure(cfg);
     changes::configure(cfg);

@@ -176,7 +176,7 @@ pub fn list(
         let mut q = changes::table.into_boxed();
         if let Some(orgs) = crate::domain::scope::visible_orgs(principal) {
             // Shared records (no organisation, e.g. shared role types) are visible to all, and a
-            // municipality's own role types to anyone working in that municipality.
+            // municipality's own role types and focus areas to anyone working in it.
             let municipalities = organisations::table
                 .filter(organisations::id.eq_any(principal.orgs.clone().unwrap_or_default()))
                 .select(organisations::municipality_id);
@@ -186,7 +186,10 @@ pub fn list(
                     .eq_any(orgs)
                     .or(changes::organisation_id.is_null())
                     .or(changes::resource
-                        .eq(crate::domain::role_types::RESOURCE)
+                        .eq_any([
+                            crate::domain::role_types::RESOURCE,
+                            crate::domain::focus_areas::RESOURCE,
+                        ])
                         .and(
                             changes::municipality_id
                                 .assume_not_null()

@@ -20,6 +20,7 @@ pub mod people;
 pub mod phase_rules;
 pub mod plans;
 pub mod risks;
+pub mod roadmap_goals;
 pub mod roadmaps;
 pub mod role_assignments;
 pub mod role_types;

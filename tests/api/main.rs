@@ -21,6 +21,8 @@ mod people;
 mod phase_rules;
 mod plans;
 mod risks;
+mod roadmap_actions;
+mod roadmap_goals;
 mod roadmaps;
 mod role_assignments;
 mod role_types;
