@@ -7,7 +7,9 @@ use crate::api::responses::*;
 use crate::auth::{Principal, Role};
 use crate::db::Db;
 use crate::domain::activities::Activity;
-use crate::domain::activity_phases::{self as phases, PhaseTransition, Readiness, ReadinessQuery, TransitionNew};
+use crate::domain::activity_phases::{
+    self as phases, PhaseTransition, Readiness, ReadinessQuery, TransitionNew,
+};
 use crate::error::ApiError;
 
 mod standard {
@@ -53,9 +55,14 @@ async fn transition_activity(
     body: ValidJson<TransitionNew>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require_write(Role::Editor)?;
-    let TransitionNew { to, override_reason } = body.0;
+    let TransitionNew {
+        to,
+        override_reason,
+    } = body.0;
     let activity = db
-        .transaction(move |conn| phases::transition(conn, &principal, &id, if_match.0, to, override_reason))
+        .transaction(move |conn| {
+            phases::transition(conn, &principal, &id, if_match.0, to, override_reason)
+        })
         .await?;
     Ok(with_etag(activity.version, &activity))
 }
@@ -73,7 +80,9 @@ async fn list_activity_transitions(
     principal: Principal,
     id: web::Path<String>,
 ) -> Result<web::Json<Vec<PhaseTransition>>, ApiError> {
-    let history = db.run(move |conn| phases::history(conn, &principal, &id)).await?;
+    let history = db
+        .run(move |conn| phases::history(conn, &principal, &id))
+        .await?;
     Ok(web::Json(history))
 }
 
@@ -92,6 +101,8 @@ async fn get_activity_readiness(
     query: web::Query<ReadinessQuery>,
 ) -> Result<web::Json<Readiness>, ApiError> {
     let phase = query.phase;
-    let readiness = db.run(move |conn| phases::readiness(conn, &principal, &id, phase)).await?;
+    let readiness = db
+        .run(move |conn| phases::readiness(conn, &principal, &id, phase))
+        .await?;
     Ok(web::Json(readiness))
 }

@@ -28,7 +28,9 @@ mod standard {
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     standard::configure(cfg);
-    cfg.service(adopt_plan).service(reopen_plan).service(close_plan);
+    cfg.service(adopt_plan)
+        .service(reopen_plan)
+        .service(close_plan);
 }
 
 /// Adopt (fastställa) a draft plan: records the decision and locks the planned figures.

@@ -286,8 +286,17 @@ pub struct ActivityFilter {
 }
 
 pub const SORT_FIELDS: &[&str] = &[
-    "title", "year", "phase", "start_date", "end_date", "planned_budget", "expected_benefit",
-    "complexity", "roadmap_priority", "created_at", "modified_at",
+    "title",
+    "year",
+    "phase",
+    "start_date",
+    "end_date",
+    "planned_budget",
+    "expected_benefit",
+    "complexity",
+    "roadmap_priority",
+    "created_at",
+    "modified_at",
 ];
 
 pub const RESOURCE: &str = "activities";
@@ -302,7 +311,10 @@ pub fn find_row(conn: &mut DbConnection, id: &str) -> Result<ActivityRow, ApiErr
 }
 
 /// Loads focus areas and co-funding for rows (one query each, whatever the number of rows).
-pub fn with_links(conn: &mut DbConnection, rows: Vec<ActivityRow>) -> Result<Vec<Activity>, ApiError> {
+pub fn with_links(
+    conn: &mut DbConnection,
+    rows: Vec<ActivityRow>,
+) -> Result<Vec<Activity>, ApiError> {
     use crate::db::schema::{activity_focus_areas as afa, activity_funding as af};
     use std::collections::HashMap;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
@@ -320,7 +332,10 @@ pub fn with_links(conn: &mut DbConnection, rows: Vec<ActivityRow>) -> Result<Vec
     }
     let mut fund_map: HashMap<String, Vec<CoFunding>> = HashMap::new();
     for (a, organisation_id, amount) in funding {
-        fund_map.entry(a).or_default().push(CoFunding { organisation_id, amount });
+        fund_map.entry(a).or_default().push(CoFunding {
+            organisation_id,
+            amount,
+        });
     }
     Ok(rows
         .into_iter()
@@ -341,7 +356,11 @@ pub fn get(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<A
 }
 
 /// Reads an activity row the principal may see (403 outside scope).
-pub fn get_row(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<ActivityRow, ApiError> {
+pub fn get_row(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<ActivityRow, ApiError> {
     let row = find_row(conn, id)?;
     scope::check(conn, principal, &row.organisation_id)?;
     Ok(row)
@@ -365,7 +384,13 @@ pub fn set_municipality_wide(
     diesel::update(activities::table.filter(activities::id.eq(&before.id)))
         .set(&after)
         .execute(conn)?;
-    record_change(conn, principal, ChangeAction::Update, Some(&before), Some(&after))
+    record_change(
+        conn,
+        principal,
+        ChangeAction::Update,
+        Some(&before),
+        Some(&after),
+    )
 }
 
 /// Records a change of an activity row.

@@ -75,7 +75,11 @@ pub fn list(
             q = q.filter(activities::external_id.eq(v.clone()));
         }
         if let Some(t) = &page.q {
-            q = q.filter(activities::title_sort.like(text::contains_pattern(t)).escape('\\'));
+            q = q.filter(
+                activities::title_sort
+                    .like(text::contains_pattern(t))
+                    .escape('\\'),
+            );
         }
         q
     };
@@ -88,18 +92,38 @@ pub fn list(
         "year" => build().order((a::year.asc(), a::title_sort.asc())),
         "phase" if desc => build().order((a::phase.desc(), a::title_sort.asc())),
         "phase" => build().order((a::phase.asc(), a::title_sort.asc())),
-        "start_date" if desc => build().order((a::start_date.is_null().asc(), a::start_date.desc())),
+        "start_date" if desc => {
+            build().order((a::start_date.is_null().asc(), a::start_date.desc()))
+        }
         "start_date" => build().order((a::start_date.is_null().asc(), a::start_date.asc())),
         "end_date" if desc => build().order((a::end_date.is_null().asc(), a::end_date.desc())),
         "end_date" => build().order((a::end_date.is_null().asc(), a::end_date.asc())),
-        "planned_budget" if desc => build().order((a::planned_budget.is_null().asc(), a::planned_budget.desc())),
-        "planned_budget" => build().order((a::planned_budget.is_null().asc(), a::planned_budget.asc())),
-        "expected_benefit" if desc => build().order((a::expected_benefit.is_null().asc(), a::expected_benefit.desc())),
-        "expected_benefit" => build().order((a::expected_benefit.is_null().asc(), a::expected_benefit.asc())),
-        "complexity" if desc => build().order((a::complexity.is_null().asc(), a::complexity.desc())),
+        "planned_budget" if desc => {
+            build().order((a::planned_budget.is_null().asc(), a::planned_budget.desc()))
+        }
+        "planned_budget" => {
+            build().order((a::planned_budget.is_null().asc(), a::planned_budget.asc()))
+        }
+        "expected_benefit" if desc => build().order((
+            a::expected_benefit.is_null().asc(),
+            a::expected_benefit.desc(),
+        )),
+        "expected_benefit" => build().order((
+            a::expected_benefit.is_null().asc(),
+            a::expected_benefit.asc(),
+        )),
+        "complexity" if desc => {
+            build().order((a::complexity.is_null().asc(), a::complexity.desc()))
+        }
         "complexity" => build().order((a::complexity.is_null().asc(), a::complexity.asc())),
-        "roadmap_priority" if desc => build().order((a::roadmap_priority.is_null().asc(), a::roadmap_priority.desc())),
-        "roadmap_priority" => build().order((a::roadmap_priority.is_null().asc(), a::roadmap_priority.asc())),
+        "roadmap_priority" if desc => build().order((
+            a::roadmap_priority.is_null().asc(),
+            a::roadmap_priority.desc(),
+        )),
+        "roadmap_priority" => build().order((
+            a::roadmap_priority.is_null().asc(),
+            a::roadmap_priority.asc(),
+        )),
         "created_at" if desc => build().order(a::created_at.desc()),
         "created_at" => build().order(a::created_at.asc()),
         "modified_at" if desc => build().order(a::modified_at.desc()),

@@ -103,33 +103,58 @@ fn explain(r: Requirement) -> &'static str {
 }
 
 /// Checks each requirement for entering `target` against the activity as it is now.
-pub fn check(conn: &mut DbConnection, a: &ActivityRow, target: Phase) -> QueryResult<Vec<RequirementCheck>> {
+pub fn check(
+    conn: &mut DbConnection,
+    a: &ActivityRow,
+    target: Phase,
+) -> QueryResult<Vec<RequirementCheck>> {
     let required = requirements_for(conn, &a.municipality_id, target)?;
     let settled: Vec<String> = documentation_items::table
         .filter(documentation_items::activity_id.eq(&a.id))
-        .filter(documentation_items::status.eq_any([DocumentationStatus::Done, DocumentationStatus::NotApplicable]))
+        .filter(documentation_items::status.eq_any([
+            DocumentationStatus::Done,
+            DocumentationStatus::NotApplicable,
+        ]))
         .select(documentation_items::kind)
         .load(conn)?;
     Ok(required
         .into_iter()
         .map(|r| {
             let met = match r {
-                Requirement::PurposeAndGoals => a.purpose_and_goals.as_deref().is_some_and(|t| !t.trim().is_empty()),
+                Requirement::PurposeAndGoals => a
+                    .purpose_and_goals
+                    .as_deref()
+                    .is_some_and(|t| !t.trim().is_empty()),
                 Requirement::PlannedBudget => a.planned_budget.is_some(),
                 Requirement::TimeFrame => a.start_date.is_some() && a.end_date.is_some(),
                 Requirement::ResponsiblePerson => a.responsible_person_id.is_some(),
-                Requirement::Prioritisation => a.expected_benefit.is_some() && a.complexity.is_some(),
+                Requirement::Prioritisation => {
+                    a.expected_benefit.is_some() && a.complexity.is_some()
+                }
                 doc => settled.iter().any(|k| k == doc.as_str()),
             };
-            RequirementCheck { requirement: r, field: field_of(r), met }
+            RequirementCheck {
+                requirement: r,
+                field: field_of(r),
+                met,
+            }
         })
         .collect())
 }
 
-pub fn readiness(conn: &mut DbConnection, principal: &Principal, id: &str, phase: Phase) -> Result<Readiness, ApiError> {
+pub fn readiness(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+    phase: Phase,
+) -> Result<Readiness, ApiError> {
     let a = get_row(conn, principal, id)?;
     let requirements = check(conn, &a, phase)?;
-    Ok(Readiness { phase, ready: requirements.iter().all(|r| r.met), requirements })
+    Ok(Readiness {
+        phase,
+        ready: requirements.iter().all(|r| r.met),
+        requirements,
+    })
 }
 
 pub fn record_transition(
@@ -151,9 +176,15 @@ pub fn record_transition(
         at: time::now(),
         actor: principal.subject.clone(),
         override_reason,
-        missing: if missing.is_empty() { None } else { Some(serde_json::to_string(missing).map_err(ApiError::internal)?) },
+        missing: if missing.is_empty() {
+            None
+        } else {
+            Some(serde_json::to_string(missing).map_err(ApiError::internal)?)
+        },
     };
-    diesel::insert_into(phase_transitions::table).values(&row).execute(conn)?;
+    diesel::insert_into(phase_transitions::table)
+        .values(&row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -171,17 +202,30 @@ pub fn transition(
         return Err(ApiError::PreconditionFailed);
     }
     if before.row.phase == to {
-        return Err(ApiError::Conflict(format!("activity {} is already {}", before.row.id, to)));
+        return Err(ApiError::Conflict(format!(
+            "activity {} is already {}",
+            before.row.id, to
+        )));
     }
-    let unmet: Vec<RequirementCheck> = check(conn, &before.row, to)?.into_iter().filter(|r| !r.met).collect();
-    let reason = override_reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
+    let unmet: Vec<RequirementCheck> = check(conn, &before.row, to)?
+        .into_iter()
+        .filter(|r| !r.met)
+        .collect();
+    let reason = override_reason
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
     if !unmet.is_empty() {
         match &reason {
             None => {
                 return Err(ApiError::Validation(
                     unmet
                         .iter()
-                        .map(|r| FieldError::new(r.field.clone(), format!("required before {}: {}", to, explain(r.requirement))))
+                        .map(|r| {
+                            FieldError::new(
+                                r.field.clone(),
+                                format!("required before {}: {}", to, explain(r.requirement)),
+                            )
+                        })
                         .collect(),
                 ))
             }
@@ -196,15 +240,29 @@ pub fn transition(
     after.phase_changed_at = Some(time::now());
     after.version = before.row.version + 1;
     after.modified_at = time::now();
-    let n = diesel::update(activities::table.filter(activities::id.eq(&after.id)).filter(activities::version.eq(before.row.version)))
-        .set(&after)
-        .execute(conn)?;
+    let n = diesel::update(
+        activities::table
+            .filter(activities::id.eq(&after.id))
+            .filter(activities::version.eq(before.row.version)),
+    )
+    .set(&after)
+    .execute(conn)?;
     if n != 1 {
         return Err(ApiError::PreconditionFailed);
     }
     let kept_reason = if unmet.is_empty() { None } else { reason };
-    record_transition(conn, principal, &after, Some(before.row.phase), to, kept_reason, &missing)?;
-    let after = with_links(conn, vec![after])?.pop().ok_or_else(|| ApiError::internal("activity vanished"))?;
+    record_transition(
+        conn,
+        principal,
+        &after,
+        Some(before.row.phase),
+        to,
+        kept_reason,
+        &missing,
+    )?;
+    let after = with_links(conn, vec![after])?
+        .pop()
+        .ok_or_else(|| ApiError::internal("activity vanished"))?;
     changes::record(
         conn,
         principal,
@@ -222,7 +280,11 @@ pub fn transition(
 }
 
 /// The phase history of one activity, oldest first.
-pub fn history(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<Vec<PhaseTransition>, ApiError> {
+pub fn history(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<Vec<PhaseTransition>, ApiError> {
     let a = get_row(conn, principal, id)?;
     Ok(phase_transitions::table
         .filter(phase_transitions::activity_id.eq(&a.id))

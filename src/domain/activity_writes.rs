@@ -6,8 +6,8 @@ use diesel::prelude::*;
 
 use crate::auth::Principal;
 use crate::db::schema::{
-    activities, activity_focus_areas, activity_funding, benefits, decision_subjects, documentation_items,
-    focus_areas, organisations, people, phase_transitions, risks, roadmaps,
+    activities, activity_focus_areas, activity_funding, benefits, decision_subjects,
+    documentation_items, focus_areas, organisations, people, phase_transitions, risks, roadmaps,
 };
 use crate::db::DbConnection;
 use crate::domain::activities::{
@@ -15,7 +15,9 @@ use crate::domain::activities::{
     CoFunding, Phase,
 };
 use crate::domain::changes::ChangeAction;
-use crate::domain::{activity_phases, clean, new_id, organisations as orgs, plans, scope, text, time};
+use crate::domain::{
+    activity_phases, clean, new_id, organisations as orgs, plans, scope, text, time,
+};
 use crate::error::{ApiError, FieldError};
 
 /// The municipality of a record in `table`, or None when it does not exist.
@@ -30,22 +32,47 @@ macro_rules! municipality_of {
 }
 
 /// Checks that every reference exists in the activity's municipality and that co-funding adds up.
-fn check_references(conn: &mut DbConnection, a: &ActivityRow, focus: &[String], funding: &[CoFunding]) -> Result<(), ApiError> {
+fn check_references(
+    conn: &mut DbConnection,
+    a: &ActivityRow,
+    focus: &[String],
+    funding: &[CoFunding],
+) -> Result<(), ApiError> {
     let m = a.municipality_id.as_str();
     let mut errors = Vec::new();
-    let same = |found: Option<String>, field: &str, what: &str, errors: &mut Vec<FieldError>| match found {
-        None => errors.push(FieldError::new(field, format!("no such {what}"))),
-        Some(x) if x != m => errors.push(FieldError::new(field, format!("must be a {what} in the same municipality"))),
-        Some(_) => {}
+    let same = |found: Option<String>, field: &str, what: &str, errors: &mut Vec<FieldError>| {
+        match found {
+            None => errors.push(FieldError::new(field, format!("no such {what}"))),
+            Some(x) if x != m => errors.push(FieldError::new(
+                field,
+                format!("must be a {what} in the same municipality"),
+            )),
+            Some(_) => {}
+        }
     };
     if let Some(id) = &a.roadmap_id {
-        same(municipality_of!(conn, roadmaps, id), "roadmap_id", "roadmap", &mut errors);
+        same(
+            municipality_of!(conn, roadmaps, id),
+            "roadmap_id",
+            "roadmap",
+            &mut errors,
+        );
     }
     if let Some(id) = &a.responsible_person_id {
-        same(municipality_of!(conn, people, id), "responsible_person_id", "person", &mut errors);
+        same(
+            municipality_of!(conn, people, id),
+            "responsible_person_id",
+            "person",
+            &mut errors,
+        );
     }
     for (i, id) in focus.iter().enumerate() {
-        same(municipality_of!(conn, focus_areas, id), &format!("focus_area_ids[{i}]"), "focus area", &mut errors);
+        same(
+            municipality_of!(conn, focus_areas, id),
+            &format!("focus_area_ids[{i}]"),
+            "focus area",
+            &mut errors,
+        );
     }
     for (i, share) in funding.iter().enumerate() {
         same(
@@ -63,7 +90,10 @@ fn check_references(conn: &mut DbConnection, a: &ActivityRow, focus: &[String], 
     if !funding.is_empty() {
         let sum: i64 = funding.iter().map(|s| s.amount).sum();
         match a.planned_budget {
-            None => errors.push(FieldError::new("co_funding", "needs a planned_budget to share")),
+            None => errors.push(FieldError::new(
+                "co_funding",
+                "needs a planned_budget to share",
+            )),
             Some(planned) if planned != sum => errors.push(FieldError::new(
                 "co_funding",
                 format!("the shares add up to {sum} SEK but planned_budget is {planned} SEK"),
@@ -99,15 +129,25 @@ fn check_external_id(conn: &mut DbConnection, a: &ActivityRow) -> Result<(), Api
     Ok(())
 }
 
-fn save_links(conn: &mut DbConnection, id: &str, focus: &[String], funding: &[CoFunding]) -> QueryResult<()> {
-    diesel::delete(activity_focus_areas::table.filter(activity_focus_areas::activity_id.eq(id))).execute(conn)?;
+fn save_links(
+    conn: &mut DbConnection,
+    id: &str,
+    focus: &[String],
+    funding: &[CoFunding],
+) -> QueryResult<()> {
+    diesel::delete(activity_focus_areas::table.filter(activity_focus_areas::activity_id.eq(id)))
+        .execute(conn)?;
     let mut seen = std::collections::HashSet::new();
     for f in focus.iter().filter(|f| seen.insert(f.as_str())) {
         diesel::insert_into(activity_focus_areas::table)
-            .values((activity_focus_areas::activity_id.eq(id), activity_focus_areas::focus_area_id.eq(f)))
+            .values((
+                activity_focus_areas::activity_id.eq(id),
+                activity_focus_areas::focus_area_id.eq(f),
+            ))
             .execute(conn)?;
     }
-    diesel::delete(activity_funding::table.filter(activity_funding::activity_id.eq(id))).execute(conn)?;
+    diesel::delete(activity_funding::table.filter(activity_funding::activity_id.eq(id)))
+        .execute(conn)?;
     for share in funding {
         diesel::insert_into(activity_funding::table)
             .values((
@@ -121,8 +161,14 @@ fn save_links(conn: &mut DbConnection, id: &str, focus: &[String], funding: &[Co
 }
 
 /// Places an activity in a plan: owner, object, year and municipality follow the plan.
-fn place_in_plan(conn: &mut DbConnection, principal: &Principal, a: &mut ActivityRow, plan_id: &str) -> Result<plans::Plan, ApiError> {
-    let plan = plans::find(conn, plan_id).map_err(|_| ApiError::field("plan_id", "no such plan"))?;
+fn place_in_plan(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    a: &mut ActivityRow,
+    plan_id: &str,
+) -> Result<plans::Plan, ApiError> {
+    let plan =
+        plans::find(conn, plan_id).map_err(|_| ApiError::field("plan_id", "no such plan"))?;
     scope::check(conn, principal, &plan.organisation_id)?;
     a.plan_id = Some(plan.id.clone());
     a.object_id = Some(plan.object_id.clone());
@@ -132,7 +178,11 @@ fn place_in_plan(conn: &mut DbConnection, principal: &Principal, a: &mut Activit
     Ok(plan)
 }
 
-pub fn create(conn: &mut DbConnection, principal: &Principal, input: ActivityNew) -> Result<Activity, ApiError> {
+pub fn create(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    input: ActivityNew,
+) -> Result<Activity, ApiError> {
     let now = time::now();
     let mut row = ActivityRow {
         id: new_id(),
@@ -166,42 +216,88 @@ pub fn create(conn: &mut DbConnection, principal: &Principal, input: ActivityNew
         (Some(plan_id), given) => {
             let plan = place_in_plan(conn, principal, &mut row, plan_id)?;
             if given.as_ref().is_some_and(|o| *o != plan.organisation_id) {
-                return Err(ApiError::field("organisation_id", "an activity in a plan belongs to the plan's organisation; leave it out"));
+                return Err(ApiError::field(
+                    "organisation_id",
+                    "an activity in a plan belongs to the plan's organisation; leave it out",
+                ));
             }
             if input.year.is_some_and(|y| y != plan.year) {
-                return Err(ApiError::field("year", format!("the plan is for {}", plan.year)));
+                return Err(ApiError::field(
+                    "year",
+                    format!("the plan is for {}", plan.year),
+                ));
             }
             if row.planned_budget.is_some() {
                 plans::ensure_open(&plan)?;
             }
         }
         (None, Some(org_id)) => {
-            let org = orgs::find(conn, org_id).map_err(|_| ApiError::field("organisation_id", "no such organisation"))?;
+            let org = orgs::find(conn, org_id)
+                .map_err(|_| ApiError::field("organisation_id", "no such organisation"))?;
             scope::check(conn, principal, &org.id)?;
             row.organisation_id = org.id;
             row.municipality_id = org.municipality_id;
-            row.year = match input.year.or(row.start_date.map(|d| chrono::Datelike::year(&d))) {
+            row.year = match input
+                .year
+                .or(row.start_date.map(|d| chrono::Datelike::year(&d)))
+            {
                 Some(y) => y,
-                None => return Err(ApiError::field("year", "is required for an activity outside a plan (or give start_date)")),
+                None => {
+                    return Err(ApiError::field(
+                        "year",
+                        "is required for an activity outside a plan (or give start_date)",
+                    ))
+                }
             };
         }
         (None, None) => {
             return Err(ApiError::Validation(vec![
-                FieldError::new("plan_id", "give plan_id, or organisation_id for an activity outside plans"),
-                FieldError::new("organisation_id", "give plan_id, or organisation_id for an activity outside plans"),
+                FieldError::new(
+                    "plan_id",
+                    "give plan_id, or organisation_id for an activity outside plans",
+                ),
+                FieldError::new(
+                    "organisation_id",
+                    "give plan_id, or organisation_id for an activity outside plans",
+                ),
             ]))
         }
     }
     check_references(conn, &row, &input.focus_area_ids, &input.co_funding)?;
     check_external_id(conn, &row)?;
-    diesel::insert_into(activities::table).values(&row).execute(conn)?;
+    diesel::insert_into(activities::table)
+        .values(&row)
+        .execute(conn)?;
     save_links(conn, &row.id, &input.focus_area_ids, &input.co_funding)?;
-    let created = with_links(conn, vec![row])?.pop().ok_or_else(|| ApiError::internal("activity vanished"))?;
-    record_change(conn, principal, ChangeAction::Create, None, Some(&created.row))?;
-    activity_phases::record_transition(conn, principal, &created.row, None, Phase::Idea, None, &[])?;
+    let created = with_links(conn, vec![row])?
+        .pop()
+        .ok_or_else(|| ApiError::internal("activity vanished"))?;
+    record_change(
+        conn,
+        principal,
+        ChangeAction::Create,
+        None,
+        Some(&created.row),
+    )?;
+    activity_phases::record_transition(
+        conn,
+        principal,
+        &created.row,
+        None,
+        Phase::Idea,
+        None,
+        &[],
+    )?;
     let target = input.phase.unwrap_or(Phase::Idea);
     if target != Phase::Idea {
-        let moved = activity_phases::transition(conn, principal, &created.row.id, None, target, input.override_reason)?;
+        let moved = activity_phases::transition(
+            conn,
+            principal,
+            &created.row.id,
+            None,
+            target,
+            input.override_reason,
+        )?;
         return Ok(moved);
     }
     Ok(created)
@@ -223,7 +319,10 @@ pub fn update(
         Some(Some(plan_id)) if Some(&plan_id) != before.row.plan_id.as_ref() => {
             let plan = place_in_plan(conn, principal, &mut a, &plan_id)?;
             if plan.municipality_id != before.row.municipality_id {
-                return Err(ApiError::field("plan_id", "must be a plan in the same municipality"));
+                return Err(ApiError::field(
+                    "plan_id",
+                    "must be a plan in the same municipality",
+                ));
             }
         }
         Some(None) => {
@@ -234,12 +333,19 @@ pub fn update(
     }
     if let Some(org_id) = patch.organisation_id {
         if a.plan_id.is_some() && org_id != a.organisation_id {
-            return Err(ApiError::field("organisation_id", "an activity in a plan belongs to the plan's organisation"));
+            return Err(ApiError::field(
+                "organisation_id",
+                "an activity in a plan belongs to the plan's organisation",
+            ));
         }
         if org_id != a.organisation_id {
-            let org = orgs::find(conn, &org_id).map_err(|_| ApiError::field("organisation_id", "no such organisation"))?;
+            let org = orgs::find(conn, &org_id)
+                .map_err(|_| ApiError::field("organisation_id", "no such organisation"))?;
             if org.municipality_id != a.municipality_id {
-                return Err(ApiError::field("organisation_id", "must be in the same municipality"));
+                return Err(ApiError::field(
+                    "organisation_id",
+                    "must be in the same municipality",
+                ));
             }
             scope::check(conn, principal, &org.id)?;
             a.organisation_id = org.id;
@@ -247,7 +353,10 @@ pub fn update(
     }
     if let Some(year) = patch.year {
         if a.plan_id.is_some() && year != a.year {
-            return Err(ApiError::field("year", format!("the activity follows its plan's year ({})", a.year)));
+            return Err(ApiError::field(
+                "year",
+                format!("the activity follows its plan's year ({})", a.year),
+            ));
         }
         a.year = year;
     }
@@ -291,8 +400,12 @@ pub fn update(
     if let Some(v) = patch.external_id {
         a.external_id = clean(v);
     }
-    let focus = patch.focus_area_ids.unwrap_or_else(|| before.focus_area_ids.clone());
-    let funding = patch.co_funding.unwrap_or_else(|| before.co_funding.clone());
+    let focus = patch
+        .focus_area_ids
+        .unwrap_or_else(|| before.focus_area_ids.clone());
+    let funding = patch
+        .co_funding
+        .unwrap_or_else(|| before.co_funding.clone());
     // Planned figures of an adopted plan are locked: the activity's budget and its shares.
     let planned_changed = a.planned_budget != before.row.planned_budget
         || funding != before.co_funding
@@ -309,9 +422,13 @@ pub fn update(
     check_external_id(conn, &a)?;
     a.version = before.row.version + 1;
     a.modified_at = time::now();
-    let n = diesel::update(activities::table.filter(activities::id.eq(&a.id)).filter(activities::version.eq(before.row.version)))
-        .set(&a)
-        .execute(conn)?;
+    let n = diesel::update(
+        activities::table
+            .filter(activities::id.eq(&a.id))
+            .filter(activities::version.eq(before.row.version)),
+    )
+    .set(&a)
+    .execute(conn)?;
     if n != 1 {
         return Err(ApiError::PreconditionFailed);
     }
@@ -319,7 +436,9 @@ pub fn update(
     if a.organisation_id != before.row.organisation_id {
         crate::domain::ownership::move_activity(conn, &a.id, &a.organisation_id)?;
     }
-    let after = with_links(conn, vec![a])?.pop().ok_or_else(|| ApiError::internal("activity vanished"))?;
+    let after = with_links(conn, vec![a])?
+        .pop()
+        .ok_or_else(|| ApiError::internal("activity vanished"))?;
     crate::domain::changes::record(
         conn,
         principal,
@@ -336,14 +455,28 @@ pub fn update(
     Ok(after)
 }
 
-pub fn delete(conn: &mut DbConnection, principal: &Principal, id: &str, expected_version: Option<i32>) -> Result<(), ApiError> {
+pub fn delete(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+    expected_version: Option<i32>,
+) -> Result<(), ApiError> {
     let row = get_row(conn, principal, id)?;
     if expected_version.is_some_and(|v| v != row.version) {
         return Err(ApiError::PreconditionFailed);
     }
-    let docs: i64 = documentation_items::table.filter(documentation_items::activity_id.eq(&row.id)).count().get_result(conn)?;
-    let bens: i64 = benefits::table.filter(benefits::activity_id.eq(&row.id)).count().get_result(conn)?;
-    let rsks: i64 = risks::table.filter(risks::activity_id.eq(&row.id)).count().get_result(conn)?;
+    let docs: i64 = documentation_items::table
+        .filter(documentation_items::activity_id.eq(&row.id))
+        .count()
+        .get_result(conn)?;
+    let bens: i64 = benefits::table
+        .filter(benefits::activity_id.eq(&row.id))
+        .count()
+        .get_result(conn)?;
+    let rsks: i64 = risks::table
+        .filter(risks::activity_id.eq(&row.id))
+        .count()
+        .get_result(conn)?;
     let decs: i64 = decision_subjects::table
         .filter(decision_subjects::resource.eq(crate::domain::activities::RESOURCE))
         .filter(decision_subjects::record_id.eq(&row.id))
@@ -360,9 +493,14 @@ pub fn delete(conn: &mut DbConnection, principal: &Principal, id: &str, expected
             plans::ensure_open(&plans::find(conn, plan_id)?)?;
         }
     }
-    diesel::delete(activity_focus_areas::table.filter(activity_focus_areas::activity_id.eq(&row.id))).execute(conn)?;
-    diesel::delete(activity_funding::table.filter(activity_funding::activity_id.eq(&row.id))).execute(conn)?;
-    diesel::delete(phase_transitions::table.filter(phase_transitions::activity_id.eq(&row.id))).execute(conn)?;
+    diesel::delete(
+        activity_focus_areas::table.filter(activity_focus_areas::activity_id.eq(&row.id)),
+    )
+    .execute(conn)?;
+    diesel::delete(activity_funding::table.filter(activity_funding::activity_id.eq(&row.id)))
+        .execute(conn)?;
+    diesel::delete(phase_transitions::table.filter(phase_transitions::activity_id.eq(&row.id)))
+        .execute(conn)?;
     diesel::delete(activities::table.filter(activities::id.eq(&row.id))).execute(conn)?;
     record_change(conn, principal, ChangeAction::Delete, Some(&row), None)?;
     Ok(())

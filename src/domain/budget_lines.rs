@@ -46,7 +46,9 @@ crate::text_enum! {
 }
 
 /// One budget line.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema)]
+#[derive(
+    Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema,
+)]
 #[diesel(table_name = budget_lines, treat_none_as_null = true)]
 #[schema(example = json!({
     "id": "0193a0c4-9999-7c1e-9a1b-2f3c4d5e6f70",
@@ -158,7 +160,11 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<BudgetLine, ApiError> {
         .ok_or_else(|| ApiError::not_found("budget line", id))
 }
 
-pub fn get(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<BudgetLine, ApiError> {
+pub fn get(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<BudgetLine, ApiError> {
     let line = find(conn, id)?;
     scope::check(conn, principal, &line.organisation_id)?;
     Ok(line)
@@ -181,8 +187,13 @@ fn check_unique(conn: &mut DbConnection, b: &BudgetLine) -> Result<(), ApiError>
     Ok(())
 }
 
-pub fn create(conn: &mut DbConnection, principal: &Principal, input: BudgetLineNew) -> Result<BudgetLine, ApiError> {
-    let plan = plans::find(conn, &input.plan_id).map_err(|_| ApiError::field("plan_id", "no such plan"))?;
+pub fn create(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    input: BudgetLineNew,
+) -> Result<BudgetLine, ApiError> {
+    let plan = plans::find(conn, &input.plan_id)
+        .map_err(|_| ApiError::field("plan_id", "no such plan"))?;
     scope::check(conn, principal, &plan.organisation_id)?;
     plans::ensure_open(&plan)?;
     let now = time::now();
@@ -202,8 +213,17 @@ pub fn create(conn: &mut DbConnection, principal: &Principal, input: BudgetLineN
         modified_at: now,
     };
     check_unique(conn, &line)?;
-    diesel::insert_into(budget_lines::table).values(&line).execute(conn)?;
-    changes::record(conn, principal, ChangeAction::Create, subject(&line), None, Some(&line))?;
+    diesel::insert_into(budget_lines::table)
+        .values(&line)
+        .execute(conn)?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Create,
+        subject(&line),
+        None,
+        Some(&line),
+    )?;
     Ok(line)
 }
 
@@ -246,18 +266,37 @@ pub fn update(
     if n != 1 {
         return Err(ApiError::PreconditionFailed);
     }
-    changes::record(conn, principal, ChangeAction::Update, subject(&after), Some(&before), Some(&after))?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Update,
+        subject(&after),
+        Some(&before),
+        Some(&after),
+    )?;
     Ok(after)
 }
 
-pub fn delete(conn: &mut DbConnection, principal: &Principal, id: &str, expected_version: Option<i32>) -> Result<(), ApiError> {
+pub fn delete(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+    expected_version: Option<i32>,
+) -> Result<(), ApiError> {
     let line = get(conn, principal, id)?;
     if expected_version.is_some_and(|v| v != line.version) {
         return Err(ApiError::PreconditionFailed);
     }
     plans::ensure_open(&plans::find(conn, &line.plan_id)?)?;
     diesel::delete(budget_lines::table.filter(budget_lines::id.eq(&line.id))).execute(conn)?;
-    changes::record(conn, principal, ChangeAction::Delete, subject(&line), Some(&line), None)?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Delete,
+        subject(&line),
+        Some(&line),
+        None,
+    )?;
     Ok(())
 }
 
@@ -291,15 +330,21 @@ pub fn list(
             q = q.filter(budget_lines::period.eq(v));
         }
         if let Some(year) = filter.year {
-            let of_year = plan_rows::table.filter(plan_rows::year.eq(year)).select(plan_rows::id);
+            let of_year = plan_rows::table
+                .filter(plan_rows::year.eq(year))
+                .select(plan_rows::id);
             q = q.filter(budget_lines::plan_id.eq_any(of_year));
         }
         q
     };
     let total: i64 = build().count().get_result(conn)?;
     let q = match (page.sort.as_str(), page.descending) {
-        ("period", false) => build().order((budget_lines::period.asc(), budget_lines::category.asc())),
-        ("period", true) => build().order((budget_lines::period.desc(), budget_lines::category.asc())),
+        ("period", false) => {
+            build().order((budget_lines::period.asc(), budget_lines::category.asc()))
+        }
+        ("period", true) => {
+            build().order((budget_lines::period.desc(), budget_lines::category.asc()))
+        }
         ("planned", false) => build().order(budget_lines::planned.asc()),
         ("planned", true) => build().order(budget_lines::planned.desc()),
         ("created_at", false) => build().order(budget_lines::created_at.asc()),

@@ -13,7 +13,9 @@ use validator::Validate;
 
 use crate::api::paging::PageRequest;
 use crate::auth::Principal;
-use crate::db::schema::{activities, audit_findings, decision_subjects, decisions, objects, plans, roadmaps};
+use crate::db::schema::{
+    activities, audit_findings, decision_subjects, decisions, objects, plans, roadmaps,
+};
 use crate::db::DbConnection;
 use crate::domain::changes::{self, ChangeAction, Subject};
 use crate::domain::{clean, new_id, nullable, organisations, scope, time};
@@ -201,15 +203,25 @@ fn subject(d: &Decision) -> Subject<'_> {
     }
 }
 
-fn load_subjects(conn: &mut DbConnection, ids: &[String]) -> QueryResult<HashMap<String, Vec<DecisionSubject>>> {
+fn load_subjects(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> QueryResult<HashMap<String, Vec<DecisionSubject>>> {
     let rows: Vec<(String, String, String)> = decision_subjects::table
         .filter(decision_subjects::decision_id.eq_any(ids))
-        .order((decision_subjects::decision_id, decision_subjects::resource, decision_subjects::record_id))
+        .order((
+            decision_subjects::decision_id,
+            decision_subjects::resource,
+            decision_subjects::record_id,
+        ))
         .load(conn)?;
     let mut map: HashMap<String, Vec<DecisionSubject>> = HashMap::new();
     for (decision_id, resource, record_id) in rows {
         if let Some(resource) = SubjectKind::parse(&resource) {
-            map.entry(decision_id).or_default().push(DecisionSubject { resource, record_id });
+            map.entry(decision_id).or_default().push(DecisionSubject {
+                resource,
+                record_id,
+            });
         }
     }
     Ok(map)
@@ -238,13 +250,32 @@ pub fn get(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<D
 }
 
 /// The municipality of a subject record, or `None` when it does not exist.
-fn subject_municipality(conn: &mut DbConnection, s: &DecisionSubject) -> QueryResult<Option<String>> {
+fn subject_municipality(
+    conn: &mut DbConnection,
+    s: &DecisionSubject,
+) -> QueryResult<Option<String>> {
     let id = s.record_id.as_str();
     match s.resource {
-        SubjectKind::Plan => plans::table.find(id).select(plans::municipality_id).first(conn).optional(),
-        SubjectKind::Activity => activities::table.find(id).select(activities::municipality_id).first(conn).optional(),
-        SubjectKind::Roadmap => roadmaps::table.find(id).select(roadmaps::municipality_id).first(conn).optional(),
-        SubjectKind::Object => objects::table.find(id).select(objects::municipality_id).first(conn).optional(),
+        SubjectKind::Plan => plans::table
+            .find(id)
+            .select(plans::municipality_id)
+            .first(conn)
+            .optional(),
+        SubjectKind::Activity => activities::table
+            .find(id)
+            .select(activities::municipality_id)
+            .first(conn)
+            .optional(),
+        SubjectKind::Roadmap => roadmaps::table
+            .find(id)
+            .select(roadmaps::municipality_id)
+            .first(conn)
+            .optional(),
+        SubjectKind::Object => objects::table
+            .find(id)
+            .select(objects::municipality_id)
+            .first(conn)
+            .optional(),
         SubjectKind::AuditFinding => audit_findings::table
             .find(id)
             .select(audit_findings::municipality_id)
@@ -263,7 +294,10 @@ fn check_rules(
     let mut errors = Vec::new();
     for (i, s) in subjects.iter().enumerate() {
         match subject_municipality(conn, s)? {
-            None => errors.push(FieldError::new(format!("subjects[{i}].record_id"), "no such record")),
+            None => errors.push(FieldError::new(
+                format!("subjects[{i}].record_id"),
+                "no such record",
+            )),
             Some(m) if m != municipality => errors.push(FieldError::new(
                 format!("subjects[{i}].record_id"),
                 "belongs to another municipality",
@@ -273,11 +307,20 @@ fn check_rules(
     }
     if kind == DecisionKind::Escalation {
         match outcome {
-            None | Some(DecisionOutcome::Accepted | DecisionOutcome::Rejected | DecisionOutcome::Returned) => {}
-            Some(_) => errors.push(FieldError::new("outcome", "an escalation ends accepted, rejected or returned")),
+            None
+            | Some(
+                DecisionOutcome::Accepted | DecisionOutcome::Rejected | DecisionOutcome::Returned,
+            ) => {}
+            Some(_) => errors.push(FieldError::new(
+                "outcome",
+                "an escalation ends accepted, rejected or returned",
+            )),
         }
         if !subjects.iter().any(|s| s.resource == SubjectKind::Activity) {
-            errors.push(FieldError::new("subjects", "an escalation is about at least one activity"));
+            errors.push(FieldError::new(
+                "subjects",
+                "an escalation is about at least one activity",
+            ));
         }
     }
     if errors.is_empty() {
@@ -287,8 +330,13 @@ fn check_rules(
     }
 }
 
-fn save_subjects(conn: &mut DbConnection, decision_id: &str, subjects: &[DecisionSubject]) -> QueryResult<()> {
-    diesel::delete(decision_subjects::table.filter(decision_subjects::decision_id.eq(decision_id))).execute(conn)?;
+fn save_subjects(
+    conn: &mut DbConnection,
+    decision_id: &str,
+    subjects: &[DecisionSubject],
+) -> QueryResult<()> {
+    diesel::delete(decision_subjects::table.filter(decision_subjects::decision_id.eq(decision_id)))
+        .execute(conn)?;
     let mut seen = std::collections::HashSet::new();
     for s in subjects {
         if seen.insert((s.resource, s.record_id.clone())) {
@@ -305,23 +353,41 @@ fn save_subjects(conn: &mut DbConnection, decision_id: &str, subjects: &[Decisio
 }
 
 /// An accepted escalation makes its activities municipality-wide; any other outcome undoes it.
-fn apply_escalation(conn: &mut DbConnection, principal: &Principal, d: &Decision) -> Result<(), ApiError> {
+fn apply_escalation(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    d: &Decision,
+) -> Result<(), ApiError> {
     if d.row.kind != DecisionKind::Escalation || d.row.outcome.is_none() {
         return Ok(());
     }
     let wide = d.row.outcome == Some(DecisionOutcome::Accepted);
-    for s in d.subjects.iter().filter(|s| s.resource == SubjectKind::Activity) {
+    for s in d
+        .subjects
+        .iter()
+        .filter(|s| s.resource == SubjectKind::Activity)
+    {
         crate::domain::activities::set_municipality_wide(conn, principal, &s.record_id, wide)?;
     }
     Ok(())
 }
 
 /// Records a decision (used by the decisions API and by plan and roadmap adoption).
-pub fn record(conn: &mut DbConnection, principal: &Principal, input: DecisionNew) -> Result<Decision, ApiError> {
+pub fn record(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    input: DecisionNew,
+) -> Result<Decision, ApiError> {
     let org = organisations::find(conn, &input.organisation_id)
         .map_err(|_| ApiError::field("organisation_id", "no such organisation"))?;
     scope::check(conn, principal, &org.id)?;
-    check_rules(conn, &org.municipality_id, input.kind, input.outcome, &input.subjects)?;
+    check_rules(
+        conn,
+        &org.municipality_id,
+        input.kind,
+        input.outcome,
+        &input.subjects,
+    )?;
     let now = time::now();
     let row = DecisionRow {
         id: new_id(),
@@ -339,10 +405,19 @@ pub fn record(conn: &mut DbConnection, principal: &Principal, input: DecisionNew
         modified_at: now,
     };
     check_external_id(conn, &row)?;
-    diesel::insert_into(decisions::table).values(&row).execute(conn)?;
+    diesel::insert_into(decisions::table)
+        .values(&row)
+        .execute(conn)?;
     save_subjects(conn, &row.id, &input.subjects)?;
     let decision = with_subjects(conn, row)?;
-    changes::record(conn, principal, ChangeAction::Create, subject(&decision), None, Some(&decision))?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Create,
+        subject(&decision),
+        None,
+        Some(&decision),
+    )?;
     apply_escalation(conn, principal, &decision)?;
     Ok(decision)
 }
@@ -364,7 +439,11 @@ fn check_external_id(conn: &mut DbConnection, d: &DecisionRow) -> Result<(), Api
     Ok(())
 }
 
-pub fn create(conn: &mut DbConnection, principal: &Principal, input: DecisionNew) -> Result<Decision, ApiError> {
+pub fn create(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    input: DecisionNew,
+) -> Result<Decision, ApiError> {
     record(conn, principal, input)
 }
 
@@ -401,7 +480,13 @@ pub fn update(
     if let Some(v) = patch.external_id {
         after.row.external_id = clean(v);
     }
-    check_rules(conn, &after.row.municipality_id, after.row.kind, after.row.outcome, &after.subjects)?;
+    check_rules(
+        conn,
+        &after.row.municipality_id,
+        after.row.kind,
+        after.row.outcome,
+        &after.subjects,
+    )?;
     check_external_id(conn, &after.row)?;
     after.row.version = before.row.version + 1;
     after.row.modified_at = time::now();
@@ -417,19 +502,34 @@ pub fn update(
     }
     save_subjects(conn, &after.row.id, &after.subjects)?;
     let after = with_subjects(conn, after.row)?;
-    changes::record(conn, principal, ChangeAction::Update, subject(&after), Some(&before), Some(&after))?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Update,
+        subject(&after),
+        Some(&before),
+        Some(&after),
+    )?;
     if before.row.outcome != after.row.outcome || before.subjects != after.subjects {
         apply_escalation(conn, principal, &after)?;
     }
     Ok(after)
 }
 
-pub fn delete(conn: &mut DbConnection, principal: &Principal, id: &str, expected_version: Option<i32>) -> Result<(), ApiError> {
+pub fn delete(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+    expected_version: Option<i32>,
+) -> Result<(), ApiError> {
     let decision = get(conn, principal, id)?;
     if expected_version.is_some_and(|v| v != decision.row.version) {
         return Err(ApiError::PreconditionFailed);
     }
-    let adopting_plans: i64 = plans::table.filter(plans::decision_id.eq(&decision.row.id)).count().get_result(conn)?;
+    let adopting_plans: i64 = plans::table
+        .filter(plans::decision_id.eq(&decision.row.id))
+        .count()
+        .get_result(conn)?;
     let adopting_roadmaps: i64 = roadmaps::table
         .filter(roadmaps::decision_id.eq(&decision.row.id))
         .count()
@@ -440,9 +540,19 @@ pub fn delete(conn: &mut DbConnection, principal: &Principal, id: &str, expected
             decision.row.id
         )));
     }
-    diesel::delete(decision_subjects::table.filter(decision_subjects::decision_id.eq(&decision.row.id))).execute(conn)?;
+    diesel::delete(
+        decision_subjects::table.filter(decision_subjects::decision_id.eq(&decision.row.id)),
+    )
+    .execute(conn)?;
     diesel::delete(decisions::table.filter(decisions::id.eq(&decision.row.id))).execute(conn)?;
-    changes::record(conn, principal, ChangeAction::Delete, subject(&decision), Some(&decision), None)?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Delete,
+        subject(&decision),
+        Some(&decision),
+        None,
+    )?;
     Ok(())
 }
 

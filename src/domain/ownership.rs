@@ -5,20 +5,26 @@
 use diesel::prelude::*;
 
 use crate::db::schema::{
-    activities, benefit_follow_ups, benefits, budget_lines, documentation_items, phase_transitions, plans,
-    risks, role_assignments, systems,
+    activities, benefit_follow_ups, benefits, budget_lines, documentation_items, phase_transitions,
+    plans, risks, role_assignments, systems,
 };
 use crate::db::DbConnection;
 
 /// Moves an activity's evidence, benefits and risks to its new owner.
 pub fn move_activity(conn: &mut DbConnection, activity_id: &str, org: &str) -> QueryResult<()> {
-    diesel::update(documentation_items::table.filter(documentation_items::activity_id.eq(activity_id)))
-        .set(documentation_items::organisation_id.eq(org))
-        .execute(conn)?;
-    let benefit_ids = benefits::table.filter(benefits::activity_id.eq(activity_id.to_owned())).select(benefits::id);
-    diesel::update(benefit_follow_ups::table.filter(benefit_follow_ups::benefit_id.eq_any(benefit_ids)))
-        .set(benefit_follow_ups::organisation_id.eq(org))
-        .execute(conn)?;
+    diesel::update(
+        documentation_items::table.filter(documentation_items::activity_id.eq(activity_id)),
+    )
+    .set(documentation_items::organisation_id.eq(org))
+    .execute(conn)?;
+    let benefit_ids = benefits::table
+        .filter(benefits::activity_id.eq(activity_id.to_owned()))
+        .select(benefits::id);
+    diesel::update(
+        benefit_follow_ups::table.filter(benefit_follow_ups::benefit_id.eq_any(benefit_ids)),
+    )
+    .set(benefit_follow_ups::organisation_id.eq(org))
+    .execute(conn)?;
     diesel::update(benefits::table.filter(benefits::activity_id.eq(activity_id)))
         .set(benefits::organisation_id.eq(org))
         .execute(conn)?;
@@ -37,12 +43,16 @@ pub fn move_object(conn: &mut DbConnection, object_id: &str, org: &str) -> Query
     diesel::update(systems::table.filter(systems::object_id.eq(object_id)))
         .set(systems::organisation_id.eq(org))
         .execute(conn)?;
-    let system_ids = systems::table.filter(systems::object_id.eq(object_id.to_owned())).select(systems::id);
+    let system_ids = systems::table
+        .filter(systems::object_id.eq(object_id.to_owned()))
+        .select(systems::id);
     diesel::update(
         role_assignments::table.filter(
             role_assignments::object_id
                 .eq(object_id)
-                .or(role_assignments::system_id.assume_not_null().eq_any(system_ids)),
+                .or(role_assignments::system_id
+                    .assume_not_null()
+                    .eq_any(system_ids)),
         ),
     )
     .set(role_assignments::organisation_id.eq(org))
@@ -50,7 +60,9 @@ pub fn move_object(conn: &mut DbConnection, object_id: &str, org: &str) -> Query
     diesel::update(plans::table.filter(plans::object_id.eq(object_id)))
         .set(plans::organisation_id.eq(org))
         .execute(conn)?;
-    let plan_ids = plans::table.filter(plans::object_id.eq(object_id.to_owned())).select(plans::id);
+    let plan_ids = plans::table
+        .filter(plans::object_id.eq(object_id.to_owned()))
+        .select(plans::id);
     diesel::update(budget_lines::table.filter(budget_lines::plan_id.eq_any(plan_ids)))
         .set(budget_lines::organisation_id.eq(org))
         .execute(conn)?;

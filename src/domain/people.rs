@@ -336,7 +336,11 @@ pub fn delete(
 }
 
 /// Erasure: activities and risks stop naming the person (each change recorded).
-fn detach_from_activities_and_risks(conn: &mut DbConnection, principal: &Principal, person_id: &str) -> Result<(), ApiError> {
+fn detach_from_activities_and_risks(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    person_id: &str,
+) -> Result<(), ApiError> {
     use crate::domain::activities::{record_change, ActivityRow};
     let rows: Vec<ActivityRow> = activities::table
         .filter(activities::responsible_person_id.eq(person_id))
@@ -350,11 +354,22 @@ fn detach_from_activities_and_risks(conn: &mut DbConnection, principal: &Princip
         diesel::update(activities::table.filter(activities::id.eq(&before.id)))
             .set(&after)
             .execute(conn)?;
-        record_change(conn, principal, ChangeAction::Update, Some(&before), Some(&after))?;
+        record_change(
+            conn,
+            principal,
+            ChangeAction::Update,
+            Some(&before),
+            Some(&after),
+        )?;
     }
     let owned: Vec<(String, String, String, i32)> = risks::table
         .filter(risks::owner_person_id.eq(person_id))
-        .select((risks::id, risks::municipality_id, risks::organisation_id, risks::version))
+        .select((
+            risks::id,
+            risks::municipality_id,
+            risks::organisation_id,
+            risks::version,
+        ))
         .load(conn)?;
     for (id, municipality_id, organisation_id, version) in owned {
         diesel::update(risks::table.filter(risks::id.eq(&id)))

@@ -53,7 +53,9 @@ pub const DEFAULTS: &[(Phase, Requirement)] = &[
 ];
 
 /// One rule.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema)]
+#[derive(
+    Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema,
+)]
 #[diesel(table_name = phase_rules, treat_none_as_null = true)]
 #[schema(example = json!({
     "id": "0193a0c4-aaaa-7c1e-9a1b-2f3c4d5e6f70",
@@ -116,10 +118,18 @@ fn subject(r: &PhaseRule) -> Subject<'_> {
 
 /// The requirements for entering `target`: its own rules and those of every earlier phase
 /// (cancelling needs only the rules written for `cancelled`).
-pub fn requirements_for(conn: &mut DbConnection, municipality_id: &str, target: Phase) -> QueryResult<Vec<Requirement>> {
+pub fn requirements_for(
+    conn: &mut DbConnection,
+    municipality_id: &str,
+    target: Phase,
+) -> QueryResult<Vec<Requirement>> {
     let phases: Vec<Phase> = match target.rank() {
         None => vec![Phase::Cancelled],
-        Some(rank) => Phase::ALL.iter().copied().filter(|p| p.rank().is_some_and(|r| r <= rank)).collect(),
+        Some(rank) => Phase::ALL
+            .iter()
+            .copied()
+            .filter(|p| p.rank().is_some_and(|r| r <= rank))
+            .collect(),
     };
     let mut found: Vec<Requirement> = phase_rules::table
         .filter(phase_rules::municipality_id.eq(municipality_id))
@@ -132,7 +142,11 @@ pub fn requirements_for(conn: &mut DbConnection, municipality_id: &str, target: 
 }
 
 /// Inserts the default rules for a new municipality.
-pub fn seed_defaults(conn: &mut DbConnection, principal: &Principal, municipality_id: &str) -> Result<(), ApiError> {
+pub fn seed_defaults(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    municipality_id: &str,
+) -> Result<(), ApiError> {
     let now = time::now();
     for (phase, requirement) in DEFAULTS {
         let rule = PhaseRule {
@@ -144,21 +158,41 @@ pub fn seed_defaults(conn: &mut DbConnection, principal: &Principal, municipalit
             created_at: now,
             modified_at: now,
         };
-        diesel::insert_into(phase_rules::table).values(&rule).execute(conn)?;
-        changes::record(conn, principal, ChangeAction::Create, subject(&rule), None, Some(&rule))?;
+        diesel::insert_into(phase_rules::table)
+            .values(&rule)
+            .execute(conn)?;
+        changes::record(
+            conn,
+            principal,
+            ChangeAction::Create,
+            subject(&rule),
+            None,
+            Some(&rule),
+        )?;
     }
     Ok(())
 }
 
 /// Removes a municipality's rules when the municipality itself is deleted.
-pub fn delete_all(conn: &mut DbConnection, principal: &Principal, municipality_id: &str) -> Result<(), ApiError> {
+pub fn delete_all(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    municipality_id: &str,
+) -> Result<(), ApiError> {
     let rules: Vec<PhaseRule> = phase_rules::table
         .filter(phase_rules::municipality_id.eq(municipality_id))
         .select(PhaseRule::as_select())
         .load(conn)?;
     for rule in rules {
         diesel::delete(phase_rules::table.filter(phase_rules::id.eq(&rule.id))).execute(conn)?;
-        changes::record(conn, principal, ChangeAction::Delete, subject(&rule), Some(&rule), None)?;
+        changes::record(
+            conn,
+            principal,
+            ChangeAction::Delete,
+            subject(&rule),
+            Some(&rule),
+            None,
+        )?;
     }
     Ok(())
 }
@@ -173,7 +207,11 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<PhaseRule, ApiError> {
 }
 
 /// Rules are readable by anyone working somewhere in the municipality.
-pub fn get(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<PhaseRule, ApiError> {
+pub fn get(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+) -> Result<PhaseRule, ApiError> {
     let rule = find(conn, id)?;
     if let Some(roots) = &principal.orgs {
         let n: i64 = organisations::table
@@ -182,7 +220,10 @@ pub fn get(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<P
             .count()
             .get_result(conn)?;
         if n == 0 {
-            return Err(ApiError::Forbidden(format!("phase rule {} belongs to another municipality", rule.id)));
+            return Err(ApiError::Forbidden(format!(
+                "phase rule {} belongs to another municipality",
+                rule.id
+            )));
         }
     }
     Ok(rule)
@@ -205,7 +246,11 @@ fn check_unique(conn: &mut DbConnection, r: &PhaseRule) -> Result<(), ApiError> 
     Ok(())
 }
 
-pub fn create(conn: &mut DbConnection, principal: &Principal, input: PhaseRuleNew) -> Result<PhaseRule, ApiError> {
+pub fn create(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    input: PhaseRuleNew,
+) -> Result<PhaseRule, ApiError> {
     let kind: Option<OrganisationKind> = organisations::table
         .find(&input.municipality_id)
         .select(organisations::kind)
@@ -227,8 +272,17 @@ pub fn create(conn: &mut DbConnection, principal: &Principal, input: PhaseRuleNe
         modified_at: now,
     };
     check_unique(conn, &rule)?;
-    diesel::insert_into(phase_rules::table).values(&rule).execute(conn)?;
-    changes::record(conn, principal, ChangeAction::Create, subject(&rule), None, Some(&rule))?;
+    diesel::insert_into(phase_rules::table)
+        .values(&rule)
+        .execute(conn)?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Create,
+        subject(&rule),
+        None,
+        Some(&rule),
+    )?;
     Ok(rule)
 }
 
@@ -264,18 +318,37 @@ pub fn update(
     if n != 1 {
         return Err(ApiError::PreconditionFailed);
     }
-    changes::record(conn, principal, ChangeAction::Update, subject(&after), Some(&before), Some(&after))?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Update,
+        subject(&after),
+        Some(&before),
+        Some(&after),
+    )?;
     Ok(after)
 }
 
-pub fn delete(conn: &mut DbConnection, principal: &Principal, id: &str, expected_version: Option<i32>) -> Result<(), ApiError> {
+pub fn delete(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+    expected_version: Option<i32>,
+) -> Result<(), ApiError> {
     let rule = get(conn, principal, id)?;
     scope::check(conn, principal, &rule.municipality_id)?;
     if expected_version.is_some_and(|v| v != rule.version) {
         return Err(ApiError::PreconditionFailed);
     }
     diesel::delete(phase_rules::table.filter(phase_rules::id.eq(&rule.id))).execute(conn)?;
-    changes::record(conn, principal, ChangeAction::Delete, subject(&rule), Some(&rule), None)?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Delete,
+        subject(&rule),
+        Some(&rule),
+        None,
+    )?;
     Ok(())
 }
 

@@ -13,7 +13,9 @@ use crate::auth::{Principal, Role};
 use crate::db::schema::{activities, budget_lines, plans};
 use crate::db::DbConnection;
 use crate::domain::changes::{self, ChangeAction, Subject};
-use crate::domain::decisions::{self, DecisionBody, DecisionKind, DecisionNew, DecisionOutcome, DecisionSubject, SubjectKind};
+use crate::domain::decisions::{
+    self, DecisionBody, DecisionKind, DecisionNew, DecisionOutcome, DecisionSubject, SubjectKind,
+};
 use crate::domain::{clean, new_id, nullable, objects, scope, time};
 use crate::error::ApiError;
 
@@ -29,7 +31,9 @@ crate::text_enum! {
 }
 
 /// A förvaltningsplan.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema)]
+#[derive(
+    Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, ToSchema,
+)]
 #[diesel(table_name = plans, treat_none_as_null = true)]
 #[schema(example = json!({
     "id": "0193a0c4-8888-7c1e-9a1b-2f3c4d5e6f70",
@@ -226,8 +230,13 @@ fn check_unique(conn: &mut DbConnection, p: &Plan) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub fn create(conn: &mut DbConnection, principal: &Principal, input: PlanNew) -> Result<Plan, ApiError> {
-    let object = objects::find(conn, &input.object_id).map_err(|_| ApiError::field("object_id", "no such object"))?;
+pub fn create(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    input: PlanNew,
+) -> Result<Plan, ApiError> {
+    let object = objects::find(conn, &input.object_id)
+        .map_err(|_| ApiError::field("object_id", "no such object"))?;
     scope::check(conn, principal, &object.organisation_id)?;
     let now = time::now();
     let plan = Plan {
@@ -250,22 +259,47 @@ pub fn create(conn: &mut DbConnection, principal: &Principal, input: PlanNew) ->
         modified_at: now,
     };
     check_unique(conn, &plan)?;
-    diesel::insert_into(plans::table).values(&plan).execute(conn)?;
-    changes::record(conn, principal, ChangeAction::Create, subject(&plan), None, Some(&plan))?;
+    diesel::insert_into(plans::table)
+        .values(&plan)
+        .execute(conn)?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Create,
+        subject(&plan),
+        None,
+        Some(&plan),
+    )?;
     Ok(plan)
 }
 
 /// Writes `after` over `before` (version-checked) and records the change.
-fn save(conn: &mut DbConnection, principal: &Principal, before: &Plan, mut after: Plan) -> Result<Plan, ApiError> {
+fn save(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    before: &Plan,
+    mut after: Plan,
+) -> Result<Plan, ApiError> {
     after.version = before.version + 1;
     after.modified_at = time::now();
-    let n = diesel::update(plans::table.filter(plans::id.eq(&before.id)).filter(plans::version.eq(before.version)))
-        .set(&after)
-        .execute(conn)?;
+    let n = diesel::update(
+        plans::table
+            .filter(plans::id.eq(&before.id))
+            .filter(plans::version.eq(before.version)),
+    )
+    .set(&after)
+    .execute(conn)?;
     if n != 1 {
         return Err(ApiError::PreconditionFailed);
     }
-    changes::record(conn, principal, ChangeAction::Update, subject(&after), Some(before), Some(&after))?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Update,
+        subject(&after),
+        Some(before),
+        Some(&after),
+    )?;
     Ok(after)
 }
 
@@ -314,7 +348,10 @@ pub fn adopt(
         return Err(ApiError::PreconditionFailed);
     }
     if before.status != PlanStatus::Draft {
-        return Err(ApiError::Conflict(format!("plan {} is already {}", before.id, before.status)));
+        return Err(ApiError::Conflict(format!(
+            "plan {} is already {}",
+            before.id, before.status
+        )));
     }
     let decision = decisions::record(
         conn,
@@ -355,7 +392,10 @@ pub fn reopen(
         return Err(ApiError::PreconditionFailed);
     }
     if before.status == PlanStatus::Draft {
-        return Err(ApiError::Conflict(format!("plan {} is a draft; there is nothing to reopen", before.id)));
+        return Err(ApiError::Conflict(format!(
+            "plan {} is a draft; there is nothing to reopen",
+            before.id
+        )));
     }
     let mut after = before.clone();
     after.status = PlanStatus::Draft;
@@ -364,27 +404,46 @@ pub fn reopen(
 }
 
 /// Closes an adopted plan after the year's follow-up.
-pub fn close(conn: &mut DbConnection, principal: &Principal, id: &str, expected_version: Option<i32>) -> Result<Plan, ApiError> {
+pub fn close(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+    expected_version: Option<i32>,
+) -> Result<Plan, ApiError> {
     let before = get(conn, principal, id)?;
     if expected_version.is_some_and(|v| v != before.version) {
         return Err(ApiError::PreconditionFailed);
     }
     if before.status != PlanStatus::Adopted {
-        return Err(ApiError::Conflict(format!("only an adopted plan can be closed; plan {} is {}", before.id, before.status)));
+        return Err(ApiError::Conflict(format!(
+            "only an adopted plan can be closed; plan {} is {}",
+            before.id, before.status
+        )));
     }
     let mut after = before.clone();
     after.status = PlanStatus::Closed;
     save(conn, principal, &before, after)
 }
 
-pub fn delete(conn: &mut DbConnection, principal: &Principal, id: &str, expected_version: Option<i32>) -> Result<(), ApiError> {
+pub fn delete(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+    expected_version: Option<i32>,
+) -> Result<(), ApiError> {
     let plan = get(conn, principal, id)?;
     if expected_version.is_some_and(|v| v != plan.version) {
         return Err(ApiError::PreconditionFailed);
     }
     ensure_open(&plan)?;
-    let lines: i64 = budget_lines::table.filter(budget_lines::plan_id.eq(&plan.id)).count().get_result(conn)?;
-    let acts: i64 = activities::table.filter(activities::plan_id.eq(&plan.id)).count().get_result(conn)?;
+    let lines: i64 = budget_lines::table
+        .filter(budget_lines::plan_id.eq(&plan.id))
+        .count()
+        .get_result(conn)?;
+    let acts: i64 = activities::table
+        .filter(activities::plan_id.eq(&plan.id))
+        .count()
+        .get_result(conn)?;
     if lines + acts > 0 {
         return Err(ApiError::Conflict(format!(
             "plan {} still has {lines} budget line(s) and {acts} activit(y/ies); delete or move them first",
@@ -392,11 +451,23 @@ pub fn delete(conn: &mut DbConnection, principal: &Principal, id: &str, expected
         )));
     }
     diesel::delete(plans::table.filter(plans::id.eq(&plan.id))).execute(conn)?;
-    changes::record(conn, principal, ChangeAction::Delete, subject(&plan), Some(&plan), None)?;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Delete,
+        subject(&plan),
+        Some(&plan),
+        None,
+    )?;
     Ok(())
 }
 
-pub fn list(conn: &mut DbConnection, principal: &Principal, filter: &PlanFilter, page: &PageRequest) -> Result<(Vec<Plan>, i64), ApiError> {
+pub fn list(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    filter: &PlanFilter,
+    page: &PageRequest,
+) -> Result<(Vec<Plan>, i64), ApiError> {
     let build = || {
         let mut q = plans::table.into_boxed();
         if let Some(orgs) = scope::visible_orgs(principal) {

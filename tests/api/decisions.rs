@@ -20,23 +20,54 @@ async fn escalation_to_the_council_makes_an_initiative_municipality_wide() {
         .await;
     r.assert_status(201);
     let decision = r.id();
-    let a = app.get(&format!("/api/v1/activities/{initiative}"), &editor).await;
+    let a = app
+        .get(&format!("/api/v1/activities/{initiative}"), &editor)
+        .await;
     assert_eq!(a.body["municipality_wide"], true);
-    assert_eq!(app.get("/api/v1/activities?municipality_wide=true", &editor).await.total(), 1);
+    assert_eq!(
+        app.get("/api/v1/activities?municipality_wide=true", &editor)
+            .await
+            .total(),
+        1
+    );
 
-    let got = app.get(&format!("/api/v1/decisions/{decision}"), &editor).await;
-    app.patch_if(&format!("/api/v1/decisions/{decision}"), &editor, &got.etag(), json!({"outcome": "returned"}))
-        .await
-        .assert_status(200);
-    let a = app.get(&format!("/api/v1/activities/{initiative}"), &editor).await;
+    let got = app
+        .get(&format!("/api/v1/decisions/{decision}"), &editor)
+        .await;
+    app.patch_if(
+        &format!("/api/v1/decisions/{decision}"),
+        &editor,
+        &got.etag(),
+        json!({"outcome": "returned"}),
+    )
+    .await
+    .assert_status(200);
+    let a = app
+        .get(&format!("/api/v1/activities/{initiative}"), &editor)
+        .await;
     assert_eq!(a.body["municipality_wide"], false);
-    app.patch_if(&format!("/api/v1/decisions/{decision}"), &editor, &got.etag(), json!({"outcome": "accepted"}))
-        .await
-        .assert_status(412);
+    app.patch_if(
+        &format!("/api/v1/decisions/{decision}"),
+        &editor,
+        &got.etag(),
+        json!({"outcome": "accepted"}),
+    )
+    .await
+    .assert_status(412);
 
-    let found = app.get(&format!("/api/v1/decisions?subject_id={initiative}"), &editor).await;
+    let found = app
+        .get(
+            &format!("/api/v1/decisions?subject_id={initiative}"),
+            &editor,
+        )
+        .await;
     assert_eq!(found.ids(), vec![decision.clone()]);
-    let h = app.get(&format!("/api/v1/changes?resource=activities&id={initiative}"), &editor).await;
+    let h = app
+        .get(
+            &format!("/api/v1/changes?resource=activities&id={initiative}"),
+            &editor,
+        )
+        .await;
     assert_eq!(h.total(), 3, "created, made municipality-wide, returned");
 }
 
@@ -55,24 +86,51 @@ async fn decisions_are_validated_filtered_and_scoped() {
         }
         b
     };
-    let r = app.post("/api/v1/decisions", &app.admin, base(json!({"kind": "escalation", "outcome": "approved"}))).await;
+    let r = app
+        .post(
+            "/api/v1/decisions",
+            &app.admin,
+            base(json!({"kind": "escalation", "outcome": "approved"})),
+        )
+        .await;
     r.assert_status(422);
     assert_eq!(r.error_fields(), vec!["outcome", "subjects"]);
     let r = app
         .post("/api/v1/decisions", &app.admin, base(json!({"subjects": [{"resource": "activities", "record_id": stranger}, {"resource": "plans", "record_id": "nope"}]})))
         .await;
     r.assert_status(422);
-    assert_eq!(r.error_fields(), vec!["subjects[0].record_id", "subjects[1].record_id"]);
-    let r = app.post("/api/v1/decisions", &app.admin, base(json!({"body": "parliament", "summary": ""}))).await;
+    assert_eq!(
+        r.error_fields(),
+        vec!["subjects[0].record_id", "subjects[1].record_id"]
+    );
+    let r = app
+        .post(
+            "/api/v1/decisions",
+            &app.admin,
+            base(json!({"body": "parliament", "summary": ""})),
+        )
+        .await;
     r.assert_status(422);
     assert_eq!(r.error_fields(), vec!["body"]);
-    let r = app.post("/api/v1/decisions", &app.admin, base(json!({"summary": ""}))).await;
+    let r = app
+        .post(
+            "/api/v1/decisions",
+            &app.admin,
+            base(json!({"summary": ""})),
+        )
+        .await;
     r.assert_status(422);
     assert_eq!(r.error_fields(), vec!["summary"]);
 
     for (org, date, body, kind, dnr) in [
         (&t.social, "2026-01-10", "forum", "prioritisation", "SN 1"),
-        (&t.social_admin, "2026-02-10", "management_group", "other", "SN 2"),
+        (
+            &t.social_admin,
+            "2026-02-10",
+            "management_group",
+            "other",
+            "SN 2",
+        ),
         (&t.school, "2026-03-10", "committee", "other", "BUN 1"),
     ] {
         app.post("/api/v1/decisions", &app.admin, json!({"organisation_id": org, "decided_on": date, "body": body, "kind": kind, "diarienummer": dnr, "summary": "S"}))
@@ -88,17 +146,34 @@ async fn decisions_are_validated_filtered_and_scoped() {
         ("diarienummer=SN%202".into(), 1),
         ("decided_from=2026-02-01&decided_to=2026-02-28".into(), 1),
     ] {
-        assert_eq!(app.get(&format!("/api/v1/decisions?{q}"), &app.admin).await.total(), n, "{q}");
+        assert_eq!(
+            app.get(&format!("/api/v1/decisions?{q}"), &app.admin)
+                .await
+                .total(),
+            n,
+            "{q}"
+        );
     }
-    let r = app.get("/api/v1/decisions?sort=-decided_on&limit=1", &app.admin).await;
+    let r = app
+        .get("/api/v1/decisions?sort=-decided_on&limit=1", &app.admin)
+        .await;
     assert_eq!(r.body["items"][0]["diarienummer"], "BUN 1");
     assert!(r.body["next"].as_str().is_some());
     let viewer = app.token("v", Role::Viewer, &[&t.school]);
     assert_eq!(app.get("/api/v1/decisions", &viewer).await.total(), 1);
-    let social = app.get("/api/v1/decisions?diarienummer=SN%201", &app.admin).await.ids();
-    app.get(&format!("/api/v1/decisions/{}", social[0]), &viewer).await.assert_status(403);
-    app.delete(&format!("/api/v1/decisions/{}", social[0]), &viewer).await.assert_status(403);
-    app.delete(&format!("/api/v1/decisions/{}", social[0]), &app.admin).await.assert_status(204);
+    let social = app
+        .get("/api/v1/decisions?diarienummer=SN%201", &app.admin)
+        .await
+        .ids();
+    app.get(&format!("/api/v1/decisions/{}", social[0]), &viewer)
+        .await
+        .assert_status(403);
+    app.delete(&format!("/api/v1/decisions/{}", social[0]), &viewer)
+        .await
+        .assert_status(403);
+    app.delete(&format!("/api/v1/decisions/{}", social[0]), &app.admin)
+        .await
+        .assert_status(204);
 }
 
 #[tokio::test]
@@ -107,10 +182,19 @@ async fn an_adopting_decision_cannot_be_deleted() {
     let t = app.tree().await;
     let plan = app.plan(&app.object(&t.social, "O").await, 2027).await;
     let r = app
-        .post(&format!("/api/v1/plans/{plan}/adopt"), &app.admin, json!({"decided_on": "2026-11-01", "body": "committee", "summary": "Fastställd"}))
+        .post(
+            &format!("/api/v1/plans/{plan}/adopt"),
+            &app.admin,
+            json!({"decided_on": "2026-11-01", "body": "committee", "summary": "Fastställd"}),
+        )
         .await;
     r.assert_status(200);
-    let decision = r.body["decision_id"].as_str().unwrap_or_default().to_owned();
-    let r = app.delete(&format!("/api/v1/decisions/{decision}"), &app.admin).await;
+    let decision = r.body["decision_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let r = app
+        .delete(&format!("/api/v1/decisions/{decision}"), &app.admin)
+        .await;
     r.assert_status(409);
 }

@@ -304,7 +304,11 @@ impl TestApp {
 
     pub async fn plan(&self, object: &str, year: i32) -> String {
         let r = self
-            .post("/api/v1/plans", &self.admin, json!({"object_id": object, "year": year}))
+            .post(
+                "/api/v1/plans",
+                &self.admin,
+                json!({"object_id": object, "year": year}),
+            )
             .await;
         r.assert_status(201);
         r.id()
