@@ -498,7 +498,7 @@ pub fn update(
     .set(&after.row)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(expected_version));
     }
     save_subjects(conn, &after.row.id, &after.subjects)?;
     let after = with_subjects(conn, after.row)?;

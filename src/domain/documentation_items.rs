@@ -297,7 +297,7 @@ pub(crate) fn save(
     .set(&after)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(None));
     }
     changes::record(
         conn,

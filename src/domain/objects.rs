@@ -261,7 +261,7 @@ pub fn update(
     .set(&after)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(expected_version));
     }
     if after.organisation_id != before.organisation_id {
         crate::domain::ownership::move_object(conn, &after.id, &after.organisation_id)?;

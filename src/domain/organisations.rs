@@ -367,7 +367,7 @@ pub fn update(
     .set(&after)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(expected_version));
     }
     if let Some(parent) = moved_to {
         move_subtree(conn, &after.id, &parent)?;

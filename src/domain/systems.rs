@@ -378,7 +378,7 @@ pub fn update(
     .set(&after)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(expected_version));
     }
     if after.organisation_id != before.organisation_id {
         diesel::update(role_assignments::table.filter(role_assignments::system_id.eq(&after.id)))
