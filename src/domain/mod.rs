@@ -1,7 +1,9 @@
 //! Domain types, their rules and their queries, one module per resource area.
 
 pub mod activities;
+pub mod audit_actions;
 pub mod audit_findings;
+pub mod benefit_follow_ups;
 pub mod benefits;
 pub mod budget_lines;
 pub mod changes;

@@ -267,12 +267,15 @@ pub fn delete(
         .filter(role_assignments::person_id.eq(&person.id))
         .count()
         .get_result(conn)?;
-    if held > 0 && !force {
+    let owned_risks = crate::domain::risks::count_owned(conn, &person.id)?;
+    if (held > 0 || owned_risks > 0) && !force {
         return Err(ApiError::Conflict(format!(
-            "person {} holds {held} role assignment(s); repeat with ?force=true to end them and erase the person",
+            "person {} holds {held} role assignment(s) and owns {owned_risks} risk(s); repeat with ?force=true to end them and erase the person",
             person.id
         )));
     }
+    // The risks stay, without an owner, so the erasure leaves no trace of the person in them.
+    crate::domain::risks::release_owner(conn, principal, &person.id)?;
     let today = chrono::Utc::now().date_naive();
     let now = time::now();
     let assignments: Vec<crate::domain::role_assignments::RoleAssignment> = role_assignments::table
