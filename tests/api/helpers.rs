@@ -285,6 +285,19 @@ impl TestApp {
         r.id()
     }
 
+    /// An activity directly under an organisation (outside any plan), in phase idea.
+    pub async fn activity(&self, org: &str, title: &str) -> String {
+        let r = self
+            .post(
+                "/api/v1/activities",
+                &self.admin,
+                json!({"organisation_id": org, "title": title, "kind": "project", "year": 2026}),
+            )
+            .await;
+        r.assert_status(201);
+        r.id()
+    }
+
     pub async fn person(&self, org: &str, name: &str) -> String {
         let r = self
             .post(
