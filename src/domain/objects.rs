@@ -11,7 +11,7 @@ use crate::auth::Principal;
 use crate::db::schema::{objects, role_assignments, systems};
 use crate::db::DbConnection;
 use crate::domain::changes::{self, ChangeAction, Subject};
-use crate::domain::{clean, new_id, nullable, organisations, scope, text, time};
+use crate::domain::{clean, new_id, nullable, organisations, risks, scope, text, time};
 use crate::error::{ApiError, FieldError};
 
 crate::text_enum! {
@@ -295,9 +295,10 @@ pub fn delete(
         .filter(role_assignments::object_id.eq(&object.id))
         .count()
         .get_result(conn)?;
-    if system_count > 0 || role_count > 0 {
+    let risk_count = risks::count_for_object(conn, &object.id)?;
+    if system_count > 0 || role_count > 0 || risk_count > 0 {
         return Err(ApiError::Conflict(format!(
-            "object {} still has {system_count} system(s) and {role_count} role assignment(s); delete or move them first",
+            "object {} still has {system_count} system(s), {role_count} role assignment(s) and {risk_count} risk(s); delete or move them first",
             object.id
         )));
     }
