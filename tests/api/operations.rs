@@ -171,8 +171,18 @@ async fn concurrent_writes_all_succeed() {
         statuses.push(task.await.expect("join"));
     }
     // Without If-Match a lost race is a 409 (retry), never a 500.
-    assert!(statuses.iter().all(|(p, c)| (*p == 200 || *p == 409) && *c == 201), "{statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|(p, c)| (*p == 200 || *p == 409) && *c == 201),
+        "{statuses:?}"
+    );
     assert!(statuses.iter().filter(|(p, _)| *p == 200).count() >= 8);
-    let created = app.get(&format!("/api/v1/objects?organisation_id={}", t.school), &app.admin).await;
+    let created = app
+        .get(
+            &format!("/api/v1/objects?organisation_id={}", t.school),
+            &app.admin,
+        )
+        .await;
     assert_eq!(created.total(), 32);
 }
