@@ -137,6 +137,17 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
     result.map_err(|e| anyhow::anyhow!("migration failed: {e}"))
 }
 
+/// Gives SQLite's planner table statistics (it has none until ANALYZE runs, and then picks poor
+/// indexes for the filtered counts). Cheap; PostgreSQL's autovacuum does this by itself.
+pub fn refresh_statistics(conn: &mut DbConnection) {
+    if let DbConnection::Sqlite(c) = conn {
+        if let Err(e) = c.batch_execute("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
+        {
+            tracing::warn!(error = %e, "could not refresh SQLite statistics");
+        }
+    }
+}
+
 /// The handle handlers use. Every call runs on actix's blocking thread pool, never on an async
 /// worker, because diesel is synchronous.
 #[derive(Clone)]

@@ -79,7 +79,10 @@ pub struct AuditActionNew {
     pub finding_id: String,
     /// The responsible organisation; default the finding's addressee. Same municipality.
     pub organisation_id: Option<String>,
-    #[validate(length(min = 1, max = 2000))]
+    #[validate(
+        length(min = 1, max = 2000),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 2000)]
     pub description: String,
     pub due_date: Option<NaiveDate>,
@@ -97,13 +100,19 @@ pub struct AuditActionNew {
 #[schema(example = json!({"status": "done", "evidence_url": "https://intranat.example.se/protokoll/2022-11-23"}))]
 pub struct AuditActionPatch {
     /// Hand the action to another organisation in the same municipality.
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub organisation_id: Option<String>,
-    #[validate(length(min = 1, max = 2000))]
+    #[validate(
+        length(min = 1, max = 2000),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 2000)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub description: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     pub due_date: Option<Option<NaiveDate>>,
     /// Leaving `done` clears completed_on.
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub status: Option<AuditActionStatus>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 2000), custom(function = "http_url"))]

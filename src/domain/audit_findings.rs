@@ -66,7 +66,10 @@ pub struct AuditFinding {
 #[schema(example = json!({"organisation_id": "0193a0c4-2222-7c1e-9a1b-2f3c4d5e6f70", "audit_title": "Granskning av styrning av digitaliseringsarbetet", "audit_firm": "KPMG", "audit_date": "2022-03-15", "reference": "Rek. 3", "text": "Säkerställ att samtliga nämnder antar en plan för digital transformation.", "external_id": "REV-2022-03"}))]
 pub struct AuditFindingNew {
     pub organisation_id: String,
-    #[validate(length(min = 1, max = 500))]
+    #[validate(
+        length(min = 1, max = 500),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 500)]
     pub audit_title: String,
     #[validate(length(max = 200))]
@@ -76,13 +79,19 @@ pub struct AuditFindingNew {
     #[validate(length(max = 50))]
     #[schema(max_length = 50)]
     pub reference: Option<String>,
-    #[validate(length(min = 1, max = 10000))]
+    #[validate(
+        length(min = 1, max = 10000),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 10000)]
     pub text: String,
     #[validate(length(max = 10000))]
     #[schema(max_length = 10000)]
     pub response: Option<String>,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<String>,
 }
@@ -92,28 +101,41 @@ pub struct AuditFindingNew {
 #[schema(example = json!({"response": "Nämnden antar en plan under hösten 2022."}))]
 pub struct AuditFindingPatch {
     /// Readdress the finding to another organisation in the same municipality.
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub organisation_id: Option<String>,
-    #[validate(length(min = 1, max = 500))]
+    #[validate(
+        length(min = 1, max = 500),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 500)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub audit_title: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]
     pub audit_firm: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub audit_date: Option<NaiveDate>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 50))]
     #[schema(max_length = 50)]
     pub reference: Option<Option<String>>,
-    #[validate(length(min = 1, max = 10000))]
+    #[validate(
+        length(min = 1, max = 10000),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 10000)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub text: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 10000))]
     #[schema(max_length = 10000)]
     pub response: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<Option<String>>,
 }

@@ -70,7 +70,9 @@ pub struct BenefitFollowUpNew {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[schema(example = json!({"measured_value": 6.5, "realised_value_sek": 450000}))]
 pub struct BenefitFollowUpPatch {
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub follow_up_date: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub measured_value: Option<f64>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(range(min = 0, max = MAX_SEK))]

@@ -82,7 +82,10 @@ pub struct Benefit {
 #[schema(example = json!({"activity_id": "0193a0c4-4444-7c1e-9a1b-2f3c4d5e6f70", "description": "Kortare handläggningstid för försörjningsstöd", "indicator": "Median handläggningstid", "unit": "dagar", "baseline": 10.0, "target": 4.0, "target_date": "2027-12-31", "yearly_value_sek": 800000, "external_id": "NYTTA-12"}))]
 pub struct BenefitNew {
     pub activity_id: String,
-    #[validate(length(min = 1, max = 2000))]
+    #[validate(
+        length(min = 1, max = 2000),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 2000)]
     pub description: String,
     #[validate(length(max = 200))]
@@ -97,7 +100,10 @@ pub struct BenefitNew {
     #[validate(range(min = 0, max = MAX_SEK))]
     #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub yearly_value_sek: Option<i64>,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<String>,
 }
@@ -107,9 +113,14 @@ pub struct BenefitNew {
 #[schema(example = json!({"target": 5.0, "yearly_value_sek": 650000}))]
 pub struct BenefitPatch {
     /// Move the benefit (and its follow-ups) to another activity in the same municipality.
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub activity_id: Option<String>,
-    #[validate(length(min = 1, max = 2000))]
+    #[validate(
+        length(min = 1, max = 2000),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 2000)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub description: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 200))]
@@ -130,7 +141,10 @@ pub struct BenefitPatch {
     #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub yearly_value_sek: Option<Option<i64>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<Option<String>>,
 }

@@ -104,6 +104,27 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// Deserializes a PATCH field that may be absent but, when present, must not be null (the field
+/// cannot be cleared): `{"name": null}` is a 422 on `name` rather than a silent no-op.
+pub fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+/// Validator rule: text must have something besides whitespace (it is stored trimmed).
+pub fn not_blank(value: &str) -> Result<(), validator::ValidationError> {
+    // (Empty text is the length rule's to report; this catches whitespace only.)
+    if !value.is_empty() && value.trim().is_empty() {
+        let mut e = validator::ValidationError::new("blank");
+        e.message = Some("must not be blank".into());
+        return Err(e);
+    }
+    Ok(())
+}
+
 /// Trims optional text; empty becomes `None`.
 pub fn clean(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())

@@ -91,7 +91,9 @@ pub struct PhaseRuleNew {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[schema(example = json!({"phase": "planned"}))]
 pub struct PhaseRulePatch {
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub phase: Option<Phase>,
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub requirement: Option<Requirement>,
 }
 

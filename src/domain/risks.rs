@@ -90,7 +90,10 @@ pub struct Risk {
 pub struct RiskNew {
     pub object_id: Option<String>,
     pub activity_id: Option<String>,
-    #[validate(length(min = 1, max = 2000))]
+    #[validate(
+        length(min = 1, max = 2000),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 2000)]
     pub description: String,
     #[validate(range(min = 1, max = 4))]
@@ -107,7 +110,10 @@ pub struct RiskNew {
     pub status: Option<RiskStatus>,
     pub identified_on: Option<NaiveDate>,
     pub review_date: Option<NaiveDate>,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<String>,
 }
@@ -116,14 +122,20 @@ pub struct RiskNew {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[schema(example = json!({"probability": 2, "status": "mitigating", "review_date": "2027-03-31"}))]
 pub struct RiskPatch {
-    #[validate(length(min = 1, max = 2000))]
+    #[validate(
+        length(min = 1, max = 2000),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 2000)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub description: Option<String>,
     #[validate(range(min = 1, max = 4))]
     #[schema(minimum = 1, maximum = 4)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub probability: Option<i32>,
     #[validate(range(min = 1, max = 4))]
     #[schema(minimum = 1, maximum = 4)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub consequence: Option<i32>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 10000))]
@@ -131,13 +143,17 @@ pub struct RiskPatch {
     pub mitigation: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     pub owner_person_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub status: Option<RiskStatus>,
     #[serde(default, deserialize_with = "nullable")]
     pub identified_on: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "nullable")]
     pub review_date: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<Option<String>>,
 }

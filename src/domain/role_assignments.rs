@@ -73,6 +73,7 @@ pub struct RoleAssignmentNew {
 #[schema(example = json!({"valid_to": "2026-12-31"}))]
 pub struct RoleAssignmentPatch {
     /// Hand the role to another person.
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub person_id: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     pub valid_from: Option<Option<NaiveDate>>,
