@@ -91,6 +91,17 @@ impl ApiError {
         ApiError::Validation(vec![FieldError::new(field, message)])
     }
 
+    /// A version-guarded write matched no row: someone else changed the record in between. With
+    /// an If-Match that is the client's stale ETag (412); without one, a lost race to retry (409).
+    pub fn lost_race(expected_version: Option<i32>) -> Self {
+        match expected_version {
+            Some(_) => ApiError::PreconditionFailed,
+            None => ApiError::Conflict(
+                "the record was changed by someone else at the same moment; read it again and retry".to_owned(),
+            ),
+        }
+    }
+
     pub fn not_found(what: &str, id: &str) -> Self {
         ApiError::NotFound(format!("{what} {id} does not exist"))
     }
@@ -224,6 +235,9 @@ impl From<DieselError> for ApiError {
                     info.column_name().unwrap_or("body"),
                     "violates a database rule",
                 )])
+            }
+            DieselError::DatabaseError(_, info) if info.message().contains("database is locked") => {
+                ApiError::Unavailable(info.message().to_owned())
             }
             _ => ApiError::Internal(e.to_string()),
         }

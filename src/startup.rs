@@ -25,6 +25,7 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     let pool = db::build_pool(&url, settings.db_pool_size)?;
     let mut conn = pool.get()?;
     db::run_migrations(&mut conn)?;
+    db::refresh_statistics(&mut conn);
     Ok(Db::new(pool))
 }
 

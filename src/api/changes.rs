@@ -26,8 +26,8 @@ async fn list_changes(
     req: HttpRequest,
     db: web::Data<Db>,
     principal: Principal,
-    filter: web::Query<ChangeFilter>,
 ) -> Result<web::Json<Page<Change>>, ApiError> {
+    let filter: ChangeFilter = crate::api::paging::parse_strict_query(req.query_string())?;
     let page = ListParams {
         q: None,
         sort: None,

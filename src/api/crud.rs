@@ -20,7 +20,7 @@ macro_rules! crud_routes {
         use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 
         use $crate::api::extract::{created, with_etag, IfMatch, ValidJson};
-        use $crate::api::paging::{ListParams, Page};
+        use $crate::api::paging::{ListParams, ListQuery, Page};
         use $crate::api::responses::*;
         use $crate::auth::Principal;
         use $crate::db::Db;
@@ -47,9 +47,9 @@ macro_rules! crud_routes {
             req: HttpRequest,
             db: web::Data<Db>,
             principal: Principal,
-            params: web::Query<ListParams>,
-            filter: web::Query<$Filter>,
+            query: ListQuery<$Filter>,
         ) -> Result<web::Json<Page<$Model>>, ApiError> {
+            let ListQuery { params, filter } = query;
             let page = params.page(domain::SORT_FIELDS, $sort)?;
             let request = page.clone();
             let (items, total) = db

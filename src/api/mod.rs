@@ -1,7 +1,9 @@
 //! The HTTP API: the route table, the OpenAPI document, and one module per resource area.
 
 pub mod activities;
+pub mod audit_actions;
 pub mod audit_findings;
+pub mod benefit_follow_ups;
 pub mod benefits;
 pub mod budget_lines;
 pub mod changes;
@@ -51,12 +53,14 @@ use utoipa::{Modify, OpenApi};
         (name = "documentation-items", description = "The evidence per activity: behovsanalys, nyttokalkyl, riskanalys, slutrapport …"),
         (name = "phase-rules", description = "Which evidence an activity needs before it may enter a phase"),
         (name = "benefits", description = "Nyttor and effektmål with follow-ups (nyttorealisering)"),
+        (name = "benefit-follow-ups", description = "Measured values of a benefit over time; each one updates the benefit's realised value"),
         (name = "risks", description = "Risks per object (the yearly RSA) or per activity"),
         (name = "focus-areas", description = "A municipality's målområden"),
         (name = "roadmaps", description = "Digitala färdplaner: prioritised initiatives and goals for a period"),
         (name = "roadmap-goals", description = "A färdplan's goals per focus area, with indicators and follow-ups"),
         (name = "decisions", description = "Decisions by forum, råd, ledningsgrupp and nämnd, with diarienummer"),
-        (name = "audit-findings", description = "The auditors' recommendations and the actions taken on them"),
+        (name = "audit-findings", description = "The auditors' recommendations and the responses to them"),
+        (name = "audit-actions", description = "Actions taken on audit findings: owner, due date, status, evidence"),
         (name = "changes", description = "The change history of every record"),
         (name = "health", description = "Liveness, readiness and metrics"),
     )
@@ -116,12 +120,14 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     documentation_items::configure(cfg);
     phase_rules::configure(cfg);
     benefits::configure(cfg);
+    benefit_follow_ups::configure(cfg);
     risks::configure(cfg);
     focus_areas::configure(cfg);
     roadmaps::configure(cfg);
     roadmap_goals::configure(cfg);
     decisions::configure(cfg);
     audit_findings::configure(cfg);
+    audit_actions::configure(cfg);
     changes::configure(cfg);
 }
 

@@ -11,6 +11,6 @@ crate::crud_routes! {
     list: (list_objects, "List förvaltningsobjekt in the caller's scope. Sort by name (Swedish order), status, created_at or modified_at."),
     get: (get_object, "Read one förvaltningsobjekt."),
     create: (create_object, "Create a förvaltningsobjekt owned by an organisation in scope (editor)."),
-    update: (update_object, "Update a förvaltningsobjekt (editor). A new owner must be in the same municipality; its systems and role assignments move along."),
-    delete: (delete_object, "Delete a förvaltningsobjekt (editor) that has no systems and no role assignments."),
+    update: (update_object, "Update a förvaltningsobjekt (editor). A new owner must be in the same municipality; its systems, role assignments and risks move along."),
+    delete: (delete_object, "Delete a förvaltningsobjekt (editor) that has no systems, no role assignments and no risks."),
 }

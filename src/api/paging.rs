@@ -126,3 +126,66 @@ pub fn next_url(req: &HttpRequest, offset: i64) -> String {
         query.finish()
     )
 }
+
+/// List parameters plus a resource's filters, parsed strictly from the query string: a
+/// parameter that neither knows (a typo such as `statuss=active`) is a 422 naming it, rather than
+/// a silently unfiltered list.
+pub struct ListQuery<F> {
+    pub params: ListParams,
+    pub filter: F,
+}
+
+impl<F: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for ListQuery<F> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(parse_list_query(req.query_string()))
+    }
+}
+
+fn parse_query_part<T: serde::de::DeserializeOwned>(
+    query: &str,
+    ignored: &mut std::collections::BTreeSet<String>,
+) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_ignored::deserialize(de, |path| {
+        ignored.insert(path.to_string());
+    })
+    .map_err(|e| ApiError::BadRequest(format!("invalid query parameter: {e}")))
+}
+
+/// Parses both halves; a key unknown to both is unknown to the route.
+pub fn parse_list_query<F: serde::de::DeserializeOwned>(
+    query: &str,
+) -> Result<ListQuery<F>, ApiError> {
+    let mut not_params = std::collections::BTreeSet::new();
+    let mut not_filter = std::collections::BTreeSet::new();
+    let params: ListParams = parse_query_part(query, &mut not_params)?;
+    let filter: F = parse_query_part(query, &mut not_filter)?;
+    let unknown: Vec<crate::error::FieldError> = not_params
+        .intersection(&not_filter)
+        .map(|k| crate::error::FieldError::new(k.clone(), "unknown query parameter"))
+        .collect();
+    if unknown.is_empty() {
+        Ok(ListQuery { params, filter })
+    } else {
+        Err(ApiError::Validation(unknown))
+    }
+}
+
+/// Parses a query string into one struct; any key it does not know is a 422 naming it.
+pub fn parse_strict_query<T: serde::de::DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let mut ignored = std::collections::BTreeSet::new();
+    let value: T = parse_query_part(query, &mut ignored)?;
+    if ignored.is_empty() {
+        Ok(value)
+    } else {
+        Err(ApiError::Validation(
+            ignored
+                .into_iter()
+                .map(|k| crate::error::FieldError::new(k, "unknown query parameter"))
+                .collect(),
+        ))
+    }
+}

@@ -12,5 +12,5 @@ crate::crud_routes! {
     get: (get_person, "Read one person."),
     create: (create_person, "Register a person (admin)."),
     update: (update_person, "Update a person (admin)."),
-    delete: (delete_person, "Erase a person (admin). A person who holds roles needs `?force=true`: the assignments end today and become vacant history, and the person's earlier change records are scrubbed of personal data (GDPR erasure).", force),
+    delete: (delete_person, "Erase a person (admin). A person who holds roles or owns risks needs `?force=true`: the assignments end today and become vacant history, the risks lose their owner, and the person's earlier change records are scrubbed of personal data (GDPR erasure).", force),
 }

@@ -137,16 +137,38 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
     result.map_err(|e| anyhow::anyhow!("migration failed: {e}"))
 }
 
+/// Gives SQLite's planner table statistics (it has none until ANALYZE runs, and then picks poor
+/// indexes for the filtered counts). Cheap; PostgreSQL's autovacuum does this by itself.
+pub fn refresh_statistics(conn: &mut DbConnection) {
+    if let DbConnection::Sqlite(c) = conn {
+        if let Err(e) = c.batch_execute("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
+        {
+            tracing::warn!(error = %e, "could not refresh SQLite statistics");
+        }
+    }
+}
+
 /// The handle handlers use. Every call runs on actix's blocking thread pool, never on an async
 /// worker, because diesel is synchronous.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    /// SQLite allows one writer at a time, and a deferred transaction that reads before it writes
+    /// cannot upgrade its lock while another writer holds it ("database is locked", at once, busy
+    /// timeout or not). Write transactions therefore take turns in-process on SQLite.
+    sqlite_writer: Option<std::sync::Arc<std::sync::Mutex<()>>>,
 }
 
 impl Db {
     pub fn new(pool: Pool) -> Self {
-        Db { pool }
+        let sqlite = pool
+            .get()
+            .map(|mut c| matches!(&mut *c, DbConnection::Sqlite(_)))
+            .unwrap_or(false);
+        Db {
+            pool,
+            sqlite_writer: sqlite.then(|| std::sync::Arc::new(std::sync::Mutex::new(()))),
+        }
     }
 
     pub fn pool(&self) -> &Pool {
@@ -175,6 +197,14 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(move |conn| conn.transaction(f)).await
+        let writer = self.sqlite_writer.clone();
+        self.run(move |conn| {
+            // A poisoned lock only means another writer panicked; the database rolled it back.
+            let _turn = writer
+                .as_ref()
+                .map(|w| w.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+            conn.transaction(f)
+        })
+        .await
     }
 }

@@ -167,7 +167,10 @@ pub struct ActivityNew {
     #[validate(length(min = 3, max = 2000))]
     #[schema(min_length = 3, max_length = 2000)]
     pub override_reason: Option<String>,
-    #[validate(length(min = 1, max = 300))]
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 300)]
     pub title: String,
     #[validate(length(max = 20000))]
@@ -197,7 +200,10 @@ pub struct ActivityNew {
     #[serde(default)]
     #[validate(nested)]
     pub co_funding: Vec<CoFunding>,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<String>,
 }
@@ -211,6 +217,7 @@ pub struct ActivityPatch {
     #[serde(default, deserialize_with = "nullable")]
     pub plan_id: Option<Option<String>>,
     /// Only for activities outside plans.
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub organisation_id: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     pub roadmap_id: Option<Option<String>>,
@@ -218,9 +225,14 @@ pub struct ActivityPatch {
     #[validate(range(min = 1))]
     #[schema(minimum = 1)]
     pub roadmap_priority: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub kind: Option<ActivityKind>,
-    #[validate(length(min = 1, max = 300))]
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 300)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 20000))]
@@ -229,6 +241,7 @@ pub struct ActivityPatch {
     /// Only for activities outside plans.
     #[validate(range(min = 2000, max = 2100))]
     #[schema(minimum = 2000, maximum = 2100)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub year: Option<i32>,
     #[serde(default, deserialize_with = "nullable")]
     pub start_date: Option<Option<NaiveDate>>,
@@ -256,7 +269,10 @@ pub struct ActivityPatch {
     #[validate(nested)]
     pub co_funding: Option<Vec<CoFunding>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<Option<String>>,
 }

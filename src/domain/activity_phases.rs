@@ -248,7 +248,7 @@ pub fn transition(
     .set(&after)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(expected_version));
     }
     let kept_reason = if unmet.is_empty() { None } else { reason };
     record_transition(

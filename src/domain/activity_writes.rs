@@ -430,7 +430,7 @@ pub fn update(
     .set(&a)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(expected_version));
     }
     save_links(conn, &a.id, &focus, &funding)?;
     if a.organisation_id != before.row.organisation_id {

@@ -109,6 +109,7 @@ pub struct BudgetLineNew {
 pub struct BudgetLinePatch {
     #[validate(range(min = 0))]
     #[schema(minimum = 0)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub planned: Option<i64>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(range(min = 0))]
@@ -264,7 +265,7 @@ pub fn update(
     .set(&after)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(expected_version));
     }
     changes::record(
         conn,

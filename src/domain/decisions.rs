@@ -133,17 +133,26 @@ pub struct DecisionNew {
     pub organisation_id: String,
     pub decided_on: NaiveDate,
     pub body: DecisionBody,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub diarienummer: Option<String>,
-    #[validate(length(min = 1, max = 10000))]
+    #[validate(
+        length(min = 1, max = 10000),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 10000)]
     pub summary: String,
     pub kind: DecisionKind,
     pub outcome: Option<DecisionOutcome>,
     #[serde(default)]
     pub subjects: Vec<DecisionSubject>,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<String>,
 }
@@ -152,20 +161,32 @@ pub struct DecisionNew {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[schema(example = json!({"diarienummer": "KS 2026/0143"}))]
 pub struct DecisionPatch {
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub decided_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub body: Option<DecisionBody>,
     #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub diarienummer: Option<Option<String>>,
-    #[validate(length(min = 1, max = 10000))]
+    #[validate(
+        length(min = 1, max = 10000),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 10000)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub summary: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     pub outcome: Option<Option<DecisionOutcome>>,
     pub subjects: Option<Vec<DecisionSubject>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<Option<String>>,
 }
@@ -498,7 +519,7 @@ pub fn update(
     .set(&after.row)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(expected_version));
     }
     save_subjects(conn, &after.row.id, &after.subjects)?;
     let after = with_subjects(conn, after.row)?;

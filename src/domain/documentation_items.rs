@@ -128,7 +128,9 @@ pub struct DocumentationItemNew {
 #[schema(example = json!({"status": "not_applicable", "reason": "Ingen personuppgiftsbehandling; riskanalys enligt förvaltningsplanen räcker"}))]
 pub struct DocumentationItemPatch {
     /// Correct the kind; the activity must not already have an item of that kind.
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub kind: Option<DocumentationKind>,
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub status: Option<DocumentationStatus>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 2000))]
@@ -297,7 +299,7 @@ pub(crate) fn save(
     .set(&after)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(None));
     }
     changes::record(
         conn,

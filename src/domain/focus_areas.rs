@@ -54,13 +54,19 @@ pub struct FocusArea {
 #[schema(example = json!({"municipality_id": "0193a0c4-0000-7c1e-9a1b-2f3c4d5e6f70", "name": "Självklar service", "description": "Invånare och företag möter en tillgänglig kommun med digitala tjänster dygnet runt.", "external_id": "MO-3"}))]
 pub struct FocusAreaNew {
     pub municipality_id: String,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[validate(length(max = 10000))]
     #[schema(max_length = 10000)]
     pub description: Option<String>,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<String>,
 }
@@ -69,15 +75,22 @@ pub struct FocusAreaNew {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[schema(example = json!({"description": "Effektiva och digitala stödprocesser för medarbetarna."}))]
 pub struct FocusAreaPatch {
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 10000))]
     #[schema(max_length = 10000)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<Option<String>>,
 }
@@ -243,7 +256,7 @@ pub fn update(
     .set(&after)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(expected_version));
     }
     changes::record(
         conn,

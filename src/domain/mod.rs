@@ -5,7 +5,9 @@ pub mod activity_list;
 pub mod activity_phases;
 pub mod activity_writes;
 pub mod attachments;
+pub mod audit_actions;
 pub mod audit_findings;
+pub mod benefit_follow_ups;
 pub mod benefits;
 pub mod budget_lines;
 pub mod changes;
@@ -100,6 +102,27 @@ where
 {
     use serde::Deserialize;
     Option::<T>::deserialize(d).map(Some)
+}
+
+/// Deserializes a PATCH field that may be absent but, when present, must not be null (the field
+/// cannot be cleared): `{"name": null}` is a 422 on `name` rather than a silent no-op.
+pub fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+/// Validator rule: text must have something besides whitespace (it is stored trimmed).
+pub fn not_blank(value: &str) -> Result<(), validator::ValidationError> {
+    // (Empty text is the length rule's to report; this catches whitespace only.)
+    if !value.is_empty() && value.trim().is_empty() {
+        let mut e = validator::ValidationError::new("blank");
+        e.message = Some("must not be blank".into());
+        return Err(e);
+    }
+    Ok(())
 }
 
 /// Trims optional text; empty becomes `None`.

@@ -11,7 +11,7 @@ use crate::auth::Principal;
 use crate::db::schema::{objects, role_assignments, systems};
 use crate::db::DbConnection;
 use crate::domain::changes::{self, ChangeAction, Subject};
-use crate::domain::{clean, new_id, nullable, organisations, scope, text, time};
+use crate::domain::{clean, new_id, nullable, organisations, risks, scope, text, time};
 use crate::error::{ApiError, FieldError};
 
 crate::text_enum! {
@@ -64,7 +64,10 @@ pub struct Object {
 #[schema(example = json!({"organisation_id": "0193a0c4-2222-7c1e-9a1b-2f3c4d5e6f70", "name": "Skolplattform", "business_area": "Utbildning", "status": "active", "external_id": "OBJ-017"}))]
 pub struct ObjectNew {
     pub organisation_id: String,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[validate(length(max = 10000))]
@@ -75,7 +78,10 @@ pub struct ObjectNew {
     pub business_area: Option<String>,
     /// Default `active`.
     pub status: Option<ObjectStatus>,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<String>,
 }
@@ -85,9 +91,14 @@ pub struct ObjectNew {
 #[schema(example = json!({"status": "retired"}))]
 pub struct ObjectPatch {
     /// Hand the object to another organisation in the same municipality.
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub organisation_id: Option<String>,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 10000))]
@@ -97,9 +108,13 @@ pub struct ObjectPatch {
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]
     pub business_area: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub status: Option<ObjectStatus>,
     #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<Option<String>>,
 }
@@ -261,7 +276,7 @@ pub fn update(
     .set(&after)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(expected_version));
     }
     if after.organisation_id != before.organisation_id {
         crate::domain::ownership::move_object(conn, &after.id, &after.organisation_id)?;
@@ -295,9 +310,10 @@ pub fn delete(
         .filter(role_assignments::object_id.eq(&object.id))
         .count()
         .get_result(conn)?;
-    if system_count > 0 || role_count > 0 {
+    let risk_count = risks::count_for_object(conn, &object.id)?;
+    if system_count > 0 || role_count > 0 || risk_count > 0 {
         return Err(ApiError::Conflict(format!(
-            "object {} still has {system_count} system(s) and {role_count} role assignment(s); delete or move them first",
+            "object {} still has {system_count} system(s), {role_count} role assignment(s) and {risk_count} risk(s); delete or move them first",
             object.id
         )));
     }

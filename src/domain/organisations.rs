@@ -70,13 +70,19 @@ pub struct Organisation {
 pub struct OrganisationNew {
     pub kind: OrganisationKind,
     pub parent_id: Option<String>,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[validate(length(max = 50))]
     #[schema(max_length = 50)]
     pub short_name: Option<String>,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<String>,
 }
@@ -86,17 +92,26 @@ pub struct OrganisationNew {
 #[schema(example = json!({"name": "Vård- och omsorgsnämnden"}))]
 pub struct OrganisationPatch {
     /// Move the organisation under another parent in the same municipality.
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub parent_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub kind: Option<OrganisationKind>,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 50))]
     #[schema(max_length = 50)]
     pub short_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<Option<String>>,
 }
@@ -367,7 +382,7 @@ pub fn update(
     .set(&after)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(expected_version));
     }
     if let Some(parent) = moved_to {
         move_subtree(conn, &after.id, &parent)?;

@@ -54,7 +54,10 @@ pub struct Person {
 #[schema(example = json!({"organisation_id": "0193a0c4-2222-7c1e-9a1b-2f3c4d5e6f70", "name": "Åsa Öberg", "email": "asa.oberg@kommun.se", "title": "Digitaliseringsstrateg"}))]
 pub struct PersonNew {
     pub organisation_id: String,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[validate(email, length(max = 254))]
@@ -63,7 +66,10 @@ pub struct PersonNew {
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]
     pub title: Option<String>,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<String>,
 }
@@ -72,9 +78,14 @@ pub struct PersonNew {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[schema(example = json!({"title": "IT-strateg"}))]
 pub struct PersonPatch {
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub organisation_id: Option<String>,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(email, length(max = 254))]
@@ -85,7 +96,10 @@ pub struct PersonPatch {
     #[schema(max_length = 200)]
     pub title: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<Option<String>>,
 }
@@ -236,7 +250,7 @@ pub fn update(
     .set(&after)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(expected_version));
     }
     changes::record(
         conn,

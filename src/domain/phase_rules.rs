@@ -91,7 +91,9 @@ pub struct PhaseRuleNew {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[schema(example = json!({"phase": "planned"}))]
 pub struct PhaseRulePatch {
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub phase: Option<Phase>,
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub requirement: Option<Requirement>,
 }
 
@@ -316,7 +318,7 @@ pub fn update(
     .set(&after)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(expected_version));
     }
     changes::record(
         conn,

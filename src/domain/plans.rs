@@ -94,7 +94,10 @@ pub struct PlanNew {
     #[validate(url, length(max = 2000))]
     #[schema(max_length = 2000, example = "https://intranat.kommun.se/rsa.pdf")]
     pub risk_analysis_url: Option<String>,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<String>,
 }
@@ -118,7 +121,10 @@ pub struct PlanPatch {
     #[schema(max_length = 2000, example = "https://intranat.kommun.se/rsa.pdf")]
     pub risk_analysis_url: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<Option<String>>,
 }
@@ -129,10 +135,16 @@ pub struct PlanPatch {
 pub struct AdoptionNew {
     pub decided_on: NaiveDate,
     pub body: DecisionBody,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub diarienummer: Option<String>,
-    #[validate(length(min = 1, max = 10000))]
+    #[validate(
+        length(min = 1, max = 10000),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 10000)]
     pub summary: String,
 }
@@ -290,7 +302,7 @@ fn save(
     .set(&after)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(None));
     }
     changes::record(
         conn,

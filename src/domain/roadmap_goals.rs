@@ -82,13 +82,22 @@ pub struct RoadmapGoal {
 pub struct RoadmapGoalNew {
     pub roadmap_id: String,
     pub focus_area_id: Option<String>,
-    #[validate(length(min = 1, max = 10000))]
+    #[validate(
+        length(min = 1, max = 10000),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 10000)]
     pub description: String,
-    #[validate(length(min = 1, max = 500))]
+    #[validate(
+        length(min = 1, max = 500),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 500)]
     pub indicator: Option<String>,
-    #[validate(length(min = 1, max = 50))]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 50)]
     pub unit: Option<String>,
     pub baseline: Option<f64>,
@@ -106,18 +115,29 @@ pub struct RoadmapGoalNew {
 #[schema(example = json!({"last_follow_up": "2026-08-31", "last_value": 52.0, "next_follow_up": "2026-12-31", "status": "on_track"}))]
 pub struct RoadmapGoalPatch {
     /// Move the goal to another roadmap of the same municipality (e.g. the next period's).
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub roadmap_id: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     pub focus_area_id: Option<Option<String>>,
-    #[validate(length(min = 1, max = 10000))]
+    #[validate(
+        length(min = 1, max = 10000),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 10000)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub description: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(min = 1, max = 500))]
+    #[validate(
+        length(min = 1, max = 500),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 500)]
     pub indicator: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(min = 1, max = 50))]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 50)]
     pub unit: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
@@ -132,6 +152,7 @@ pub struct RoadmapGoalPatch {
     pub last_follow_up: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "nullable")]
     pub last_value: Option<Option<f64>>,
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub status: Option<GoalStatus>,
 }
 
@@ -322,7 +343,7 @@ pub fn update(
     .set(&after)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(expected_version));
     }
     changes::record(
         conn,

@@ -78,7 +78,10 @@ pub struct Roadmap {
 #[schema(example = json!({"organisation_id": "0193a0c4-2222-7c1e-9a1b-2f3c4d5e6f70", "name": "Socialnämndens digitala färdplan 2026–2028", "from_year": 2026, "to_year": 2028, "external_id": "FP-SN-2026"}))]
 pub struct RoadmapNew {
     pub organisation_id: String,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[validate(length(max = 10000))]
@@ -91,7 +94,10 @@ pub struct RoadmapNew {
     #[validate(range(min = 2000, max = 2100))]
     #[schema(minimum = 2000, maximum = 2100)]
     pub to_year: i32,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<String>,
 }
@@ -102,9 +108,14 @@ pub struct RoadmapNew {
 #[schema(example = json!({"to_year": 2029, "description": "Förlängd ett år efter delårsrapporten."}))]
 pub struct RoadmapPatch {
     /// Hand the roadmap to another organisation in the same municipality; its goals move along.
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub organisation_id: Option<String>,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 10000))]
@@ -112,12 +123,17 @@ pub struct RoadmapPatch {
     pub description: Option<Option<String>>,
     #[validate(range(min = 2000, max = 2100))]
     #[schema(minimum = 2000, maximum = 2100)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub from_year: Option<i32>,
     #[validate(range(min = 2000, max = 2100))]
     #[schema(minimum = 2000, maximum = 2100)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub to_year: Option<i32>,
     #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<Option<String>>,
 }
@@ -262,7 +278,7 @@ pub(crate) fn save(
     .set(&after)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(None));
     }
     changes::record(
         conn,

@@ -73,6 +73,7 @@ pub struct RoleAssignmentNew {
 #[schema(example = json!({"valid_to": "2026-12-31"}))]
 pub struct RoleAssignmentPatch {
     /// Hand the role to another person.
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub person_id: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     pub valid_from: Option<Option<NaiveDate>>,
@@ -288,7 +289,7 @@ pub fn update(
     .set(&after)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(expected_version));
     }
     record_change(
         conn,

@@ -62,7 +62,10 @@ pub struct RoleType {
 #[schema(example = json!({"municipality_id": "0193a0c4-0000-7c1e-9a1b-2f3c4d5e6f70", "name": "Informationssäkerhetssamordnare", "applies_to": "object", "required": false}))]
 pub struct RoleTypeNew {
     pub municipality_id: Option<String>,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[validate(length(max = 2000))]
@@ -77,14 +80,20 @@ pub struct RoleTypeNew {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[schema(example = json!({"required": true}))]
 pub struct RoleTypePatch {
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]
     pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub applies_to: Option<RoleTarget>,
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub required: Option<bool>,
 }
 
@@ -254,7 +263,7 @@ pub fn update(
     .set(&after)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(expected_version));
     }
     changes::record(
         conn,

@@ -108,7 +108,10 @@ pub struct System {
 #[schema(example = json!({"object_id": "0193a0c4-1111-7c1e-9a1b-2f3c4d5e6f70", "name": "Procapita", "kind": "business_system", "vendor": "Tietoevry", "lifecycle_status": "operational", "criticality": "high", "personal_data": true, "confidentiality": 3, "integrity": 3, "availability": 2, "automated_decisions": false, "contract_end": "2027-12-31", "external_id": "SYS-102"}))]
 pub struct SystemNew {
     pub object_id: String,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     pub kind: SystemKind,
@@ -132,7 +135,10 @@ pub struct SystemNew {
     /// Default false.
     pub automated_decisions: Option<bool>,
     pub contract_end: Option<NaiveDate>,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<String>,
 }
@@ -142,18 +148,26 @@ pub struct SystemNew {
 #[schema(example = json!({"lifecycle_status": "phasing_out", "contract_end": "2026-12-31"}))]
 pub struct SystemPatch {
     /// Move the system to another object in the same municipality.
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub object_id: Option<String>,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub kind: Option<SystemKind>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]
     pub vendor: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub lifecycle_status: Option<LifecycleStatus>,
     #[serde(default, deserialize_with = "nullable")]
     pub criticality: Option<Option<Criticality>>,
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub personal_data: Option<bool>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(range(min = 0, max = 4))]
@@ -167,11 +181,15 @@ pub struct SystemPatch {
     #[validate(range(min = 0, max = 4))]
     #[schema(minimum = 0, maximum = 4)]
     pub availability: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "crate::domain::present")]
     pub automated_decisions: Option<bool>,
     #[serde(default, deserialize_with = "nullable")]
     pub contract_end: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub external_id: Option<Option<String>>,
 }
@@ -378,7 +396,7 @@ pub fn update(
     .set(&after)
     .execute(conn)?;
     if n != 1 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(ApiError::lost_race(expected_version));
     }
     if after.organisation_id != before.organisation_id {
         diesel::update(role_assignments::table.filter(role_assignments::system_id.eq(&after.id)))

@@ -293,6 +293,7 @@ impl TestApp {
         r.id()
     }
 
+    /// An activity directly under an organisation (outside any plan), in phase idea.
     pub async fn activity(&self, org: &str, title: &str) -> String {
         let r = self
             .post(

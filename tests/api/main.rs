@@ -6,7 +6,9 @@
 mod helpers;
 
 mod activities;
+mod audit_actions;
 mod audit_findings;
+mod benefit_follow_ups;
 mod benefits;
 mod budget_lines;
 mod changes;

@@ -127,3 +127,62 @@ async fn docs_are_served_without_the_network() {
     spec.assert_status(200);
     assert_eq!(spec.body["info"]["title"], "Styra API");
 }
+
+#[tokio::test]
+async fn concurrent_writes_all_succeed() {
+    // Regression: on SQLite, read-then-write transactions failed with "database is locked".
+    let app = TestApp::spawn().await;
+    let t = app.tree().await;
+    let mut objects = Vec::new();
+    for i in 0..8 {
+        objects.push(app.object(&t.social, &format!("Objekt {i}")).await);
+    }
+    let mut tasks = Vec::new();
+    for round in 0..4 {
+        for (i, id) in objects.iter().enumerate() {
+            let client = app.client.clone();
+            let url = app.url(&format!("/api/v1/objects/{id}"));
+            let create = app.url("/api/v1/objects");
+            let token = app.admin.clone();
+            let org = t.school.clone();
+            tasks.push(tokio::spawn(async move {
+                let patched = client
+                    .patch(url)
+                    .bearer_auth(&token)
+                    .json(&serde_json::json!({"description": format!("runda {round}")}))
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .unwrap_or(0);
+                let created = client
+                    .post(create)
+                    .bearer_auth(&token)
+                    .json(&serde_json::json!({"organisation_id": org, "name": format!("Nytt {round}-{i}")}))
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .unwrap_or(0);
+                (patched, created)
+            }));
+        }
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.expect("join"));
+    }
+    // Without If-Match a lost race is a 409 (retry), never a 500.
+    assert!(
+        statuses
+            .iter()
+            .all(|(p, c)| (*p == 200 || *p == 409) && *c == 201),
+        "{statuses:?}"
+    );
+    assert!(statuses.iter().filter(|(p, _)| *p == 200).count() >= 8);
+    let created = app
+        .get(
+            &format!("/api/v1/objects?organisation_id={}", t.school),
+            &app.admin,
+        )
+        .await;
+    assert_eq!(created.total(), 32);
+}

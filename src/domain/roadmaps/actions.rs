@@ -26,10 +26,16 @@ pub struct AdoptionNew {
     pub decided_on: NaiveDate,
     /// Who decided: usually the committee (nämnd) itself.
     pub body: DecisionBody,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 100)]
     pub diarienummer: Option<String>,
-    #[validate(length(min = 1, max = 10000))]
+    #[validate(
+        length(min = 1, max = 10000),
+        custom(function = "crate::domain::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 10000)]
     pub summary: String,
 }

@@ -1,0 +1,5 @@
+DROP INDEX plans_organisation_object;
+DROP INDEX role_assignments_organisation_role;
+DROP INDEX people_organisation_name;
+DROP INDEX systems_organisation_lifecycle;
+DROP INDEX objects_organisation_status;
