@@ -54,6 +54,8 @@ pub enum Command {
     Token(TokenArgs),
     /// Print the OpenAPI document.
     Openapi,
+    /// Fill an empty database with a realistic fictional municipality.
+    SeedDemo,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@
 //! - [`auth`]: bearer tokens and the `Principal` extractor.
 //! - [`error`]: the one error type, rendered as RFC 9457 problem documents.
 //! - [`domain`]: types, rules and queries per resource area.
+//! - [`demo`]: `styra seed-demo`, a fictional municipality to try the API and reports on.
 //! - [`api`]: handlers per resource area, the route table and the OpenAPI document.
 //! - [`telemetry`]: request ids, logs and metrics.
 
@@ -15,6 +16,7 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod startup;

@@ -1,4 +1,4 @@
-//! The `styra` command: serve (default), migrate, token, openapi.
+//! The `styra` command: serve (default), migrate, token, openapi, seed-demo.
 
 use clap::Parser;
 use styra::auth::{Auth, Role};
@@ -40,6 +40,13 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Openapi => {
             println!("{}", styra::api::openapi().to_pretty_json()?);
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let db = open_database(&cli.settings)?;
+            let summary = styra::demo::seed(&db)?;
+            eprintln!();
+            eprint!("{summary}");
             Ok(())
         }
     }

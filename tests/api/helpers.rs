@@ -17,6 +17,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub auth: Auth,
     pub admin: String,
+    /// The settings the server runs with (e.g. to open its database from a test).
+    pub settings: Settings,
     _data_dir: tempfile::TempDir,
     pg_database: Option<(String, String)>,
 }
@@ -172,6 +174,7 @@ impl TestApp {
                 .expect("client"),
             auth,
             admin,
+            settings,
             _data_dir: data_dir,
             pg_database,
         }

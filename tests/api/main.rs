@@ -13,6 +13,7 @@ mod benefits;
 mod budget_lines;
 mod changes;
 mod decisions;
+mod demo;
 mod documentation_items;
 mod focus_areas;
 mod objects;
