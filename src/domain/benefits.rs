@@ -365,21 +365,6 @@ fn follow_ups_follow(conn: &mut DbConnection, benefit_id: &str, org: &str) -> Qu
         .execute(conn)
 }
 
-/// Keeps the denormalised owner of an activity's benefits and their follow-ups in step when the
-/// activity changes owner (for `activities`).
-pub fn follow_activity(conn: &mut DbConnection, activity_id: &str, org: &str) -> QueryResult<()> {
-    diesel::update(benefits::table.filter(benefits::activity_id.eq(activity_id)))
-        .set(benefits::organisation_id.eq(org))
-        .execute(conn)?;
-    let ids = benefits::table
-        .filter(benefits::activity_id.eq(activity_id.to_owned()))
-        .select(benefits::id);
-    diesel::update(benefit_follow_ups::table.filter(benefit_follow_ups::benefit_id.eq_any(ids)))
-        .set(benefit_follow_ups::organisation_id.eq(org))
-        .execute(conn)?;
-    Ok(())
-}
-
 pub fn delete(
     conn: &mut DbConnection,
     principal: &Principal,

@@ -373,20 +373,6 @@ pub fn delete(
     Ok(())
 }
 
-/// Moves an activity's items along when the activity gets a new owner (they are scoped by the
-/// denormalised organisation_id). Call in the transaction that moves the activity.
-pub fn follow_activity(
-    conn: &mut DbConnection,
-    activity_id: &str,
-    organisation_id: &str,
-) -> QueryResult<usize> {
-    diesel::update(
-        documentation_items::table.filter(documentation_items::activity_id.eq(activity_id)),
-    )
-    .set(documentation_items::organisation_id.eq(organisation_id))
-    .execute(conn)
-}
-
 pub fn list(
     conn: &mut DbConnection,
     principal: &Principal,

@@ -4,7 +4,7 @@
 mod links;
 mod list;
 
-pub use links::{count_for_object, count_owned, follow_activity, follow_object, release_owner};
+pub use links::count_for_object;
 pub use list::list;
 
 use chrono::{NaiveDate, NaiveDateTime};
