@@ -14,23 +14,22 @@
 //! `STYRA_BENCH_SQL="CREATE INDEX …"` to run SQL after seeding (try an index before writing a
 //! migration). With `RUST_LOG` set, the server logs to stderr as in production.
 
+mod common;
+
 use std::net::TcpListener;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, bail, Context};
-use diesel::connection::SimpleConnection;
-use diesel::{Connection, RunQueryDsl};
+use anyhow::{anyhow, bail};
+use diesel::Connection;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use styra::auth::{Auth, Principal, Role};
-use styra::config::{Secret, Settings};
 use styra::db::DbConnection;
 use styra::domain::objects::{self, ObjectNew, ObjectStatus};
 use styra::domain::organisations::{self, OrganisationKind, OrganisationNew};
-use styra::startup::{open_database, Application};
+use styra::startup::Application;
 
-const SECRET: &str = "bench-secret-for-styra";
+use common::{env_flag, env_num, run_all, total, BenchDb, Scenario};
 
 /// Committees (nämnder); each gets one administration (förvaltning): 20 organisations.
 const COMMITTEES: &[(&str, &str)] = &[
@@ -86,19 +85,7 @@ struct Config {
     seconds: f64,
     warmup: f64,
     workers: usize,
-    analyze: bool,
     writes: bool,
-    extra_sql: Option<String>,
-    pg_base: Option<String>,
-}
-
-fn env_num<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
-    match std::env::var(name) {
-        Ok(v) => v
-            .parse()
-            .map_err(|_| anyhow!("{name}={v:?} is not a number")),
-        Err(_) => Ok(default),
-    }
 }
 
 impl Config {
@@ -109,53 +96,8 @@ impl Config {
             seconds: env_num("STYRA_BENCH_SECONDS", 5.0)?,
             warmup: env_num("STYRA_BENCH_WARMUP", 1.0)?,
             workers: env_num("STYRA_BENCH_WORKERS", 2)?,
-            analyze: std::env::var("STYRA_BENCH_ANALYZE").is_ok_and(|v| v == "1"),
-            writes: std::env::var("STYRA_BENCH_WRITES").is_ok_and(|v| v == "1"),
-            extra_sql: std::env::var("STYRA_BENCH_SQL").ok(),
-            pg_base: std::env::var("STYRA_BENCH_DATABASE_URL").ok(),
+            writes: env_flag("STYRA_BENCH_WRITES"),
         })
-    }
-}
-
-/// A fresh PostgreSQL database, dropped when this goes out of scope.
-struct PgDatabase {
-    base: String,
-    name: String,
-}
-
-impl PgDatabase {
-    fn create(base: &str) -> anyhow::Result<(PgDatabase, String)> {
-        let name = format!("styra_bench_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = diesel::PgConnection::establish(base)
-            .with_context(|| "cannot connect to STYRA_BENCH_DATABASE_URL")?;
-        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin)?;
-        let i = base
-            .rfind('/')
-            .ok_or_else(|| anyhow!("STYRA_BENCH_DATABASE_URL needs a database path"))?;
-        let url = format!("{}/{name}", &base[..i]);
-        Ok((
-            PgDatabase {
-                base: base.to_owned(),
-                name,
-            },
-            url,
-        ))
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        if std::env::var("STYRA_BENCH_KEEP").is_ok_and(|v| v == "1") {
-            eprintln!("kept PostgreSQL database {}", self.name);
-            return;
-        }
-        if let Ok(mut admin) = diesel::PgConnection::establish(&self.base) {
-            let _ = diesel::sql_query(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .execute(&mut admin);
-        }
     }
 }
 
@@ -241,176 +183,14 @@ fn seed(conn: &mut DbConnection, n: usize) -> anyhow::Result<Seeded> {
     result.map_err(|e| anyhow!("seeding failed: {e:?}"))
 }
 
-/// One load scenario: a fixed set of URLs (picked per request) and a token.
-struct Scenario {
-    name: String,
-    token: String,
-    paths: Vec<String>,
-    /// A JSON body to PATCH with; GET when `None`.
-    patch: Option<String>,
-}
-
-struct Outcome {
-    requests: usize,
-    errors: usize,
-    elapsed: Duration,
-    /// Sorted, in microseconds.
-    latencies: Vec<u64>,
-    /// The first failure seen, for the report.
-    first_error: Option<String>,
-}
-
-impl Outcome {
-    fn percentile(&self, p: f64) -> f64 {
-        if self.latencies.is_empty() {
-            return f64::NAN;
-        }
-        // Nearest-rank percentile.
-        let rank = ((p / 100.0) * self.latencies.len() as f64).ceil() as usize;
-        let i = rank.clamp(1, self.latencies.len()) - 1;
-        self.latencies[i] as f64 / 1000.0
-    }
-}
-
-/// Runs `clients` keep-alive connections against the scenario for `duration`, each sending one
-/// request at a time and reading the whole body.
-async fn drive(
-    base: &str,
-    scenario: &Scenario,
-    clients: usize,
-    duration: Duration,
-) -> anyhow::Result<Outcome> {
-    let paths = Arc::new(scenario.paths.clone());
-    let started = Instant::now();
-    let deadline = started + duration;
-    let mut tasks = Vec::with_capacity(clients);
-    for c in 0..clients {
-        // One client each, so every task holds its own keep-alive connection.
-        let client = reqwest::Client::builder()
-            .pool_max_idle_per_host(1)
-            .tcp_nodelay(true)
-            .build()?;
-        let paths = Arc::clone(&paths);
-        let base = base.to_owned();
-        let auth = format!("Bearer {}", scenario.token);
-        let patch = scenario.patch.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut rng = StdRng::seed_from_u64(c as u64 + 1);
-            let mut latencies = Vec::with_capacity(16_384);
-            let mut errors = 0usize;
-            let mut first_error = None;
-            while Instant::now() < deadline {
-                let path = &paths[rng.random_range(0..paths.len())];
-                let t = Instant::now();
-                let url = format!("{base}{path}");
-                let req = match &patch {
-                    None => client.get(url),
-                    Some(body) => client
-                        .patch(url)
-                        .header("content-type", "application/json")
-                        .body(body.clone()),
-                };
-                let res = req.header("authorization", &auth).send().await;
-                let ok = match res {
-                    Ok(r) => {
-                        let status = r.status();
-                        match r.bytes().await {
-                            Ok(_) if status.is_success() => true,
-                            Ok(body) => {
-                                first_error.get_or_insert_with(|| {
-                                    format!("{status}: {}", String::from_utf8_lossy(&body))
-                                });
-                                false
-                            }
-                            Err(e) => {
-                                first_error.get_or_insert_with(|| e.to_string());
-                                false
-                            }
-                        }
-                    }
-                    Err(e) => {
-                        first_error.get_or_insert_with(|| e.to_string());
-                        false
-                    }
-                };
-                latencies.push(t.elapsed().as_micros() as u64);
-                if !ok {
-                    errors += 1;
-                }
-            }
-            (latencies, errors, first_error)
-        }));
-    }
-    let mut latencies = Vec::new();
-    let mut errors = 0;
-    let mut first_error = None;
-    for task in tasks {
-        let (l, e, first) = task.await?;
-        latencies.extend(l);
-        errors += e;
-        first_error = first_error.or(first);
-    }
-    let elapsed = started.elapsed();
-    latencies.sort_unstable();
-    Ok(Outcome {
-        requests: latencies.len(),
-        errors,
-        elapsed,
-        latencies,
-        first_error,
-    })
-}
-
-/// Reads one page and returns its `total`, to check the server sees the seeded data.
-async fn total(base: &str, token: &str, path: &str) -> anyhow::Result<i64> {
-    let res = reqwest::Client::new()
-        .get(format!("{base}{path}"))
-        .bearer_auth(token)
-        .send()
-        .await?;
-    let status = res.status();
-    let body: serde_json::Value = res.json().await?;
-    if !status.is_success() {
-        bail!("GET {path}: {status}: {body}");
-    }
-    body["total"]
-        .as_i64()
-        .ok_or_else(|| anyhow!("GET {path}: no total in {body}"))
-}
-
 fn main() -> anyhow::Result<()> {
     let config = Config::from_env()?;
-    if std::env::var_os("RUST_LOG").is_some() {
-        // The server's JSON log lines (one per request) on stderr, e.g. to see a 500's cause.
-        styra::telemetry::init_logging();
-    }
-    // STYRA_BENCH_KEEP=1 keeps the SQLite data dir for inspection (e.g. EXPLAIN QUERY PLAN).
-    let data_dir = tempfile::Builder::new()
-        .prefix("styra-bench-")
-        .disable_cleanup(std::env::var("STYRA_BENCH_KEEP").is_ok_and(|v| v == "1"))
-        .tempdir()?;
-    let mut settings = Settings::for_data_dir(data_dir.path().to_path_buf());
-    settings.jwt_secret = Some(Secret::new(SECRET));
-    settings.workers = Some(config.workers);
-    // Larger than the number of concurrent blocking calls, as in production (default 16).
-    settings.db_pool_size = 16;
-    let mut _pg = None;
-    if let Some(base) = &config.pg_base {
-        let (db, url) = PgDatabase::create(base)?;
-        settings.database_url = Some(Secret::new(url));
-        _pg = Some(db);
-    }
-
-    eprintln!("data dir {}", data_dir.path().display());
-    let db = open_database(&settings)?;
-    let backend;
+    let bench = BenchDb::open(config.workers)?;
+    let backend = bench.backend;
+    let settings = bench.settings.clone();
+    let db = bench.db.clone();
     let seeded = {
         let mut conn = db.pool().get()?;
-        backend = if conn.is_postgres() {
-            "PostgreSQL"
-        } else {
-            "SQLite"
-        };
         let t = Instant::now();
         let seeded = seed(&mut conn, config.objects)?;
         eprintln!(
@@ -419,20 +199,7 @@ fn main() -> anyhow::Result<()> {
             seeded.object_ids.len(),
             t.elapsed().as_secs_f64()
         );
-        if let Some(sql) = &config.extra_sql {
-            // For trying an index or a pragma without a migration.
-            conn.batch_execute(sql)?;
-            eprintln!("ran STYRA_BENCH_SQL: {sql}");
-        }
-        if conn.is_postgres() {
-            // Steady state: autovacuum would have done this soon after the bulk load (statistics,
-            // and the visibility map that index-only scans need).
-            conn.batch_execute("VACUUM ANALYZE")?;
-            eprintln!("ran VACUUM ANALYZE");
-        } else if config.analyze {
-            conn.batch_execute("ANALYZE")?;
-            eprintln!("ran ANALYZE");
-        }
+        common::after_seed(&mut conn)?;
         seeded
     };
 
@@ -493,30 +260,35 @@ fn main() -> anyhow::Result<()> {
                     .map(|id| format!("/api/v1/objects/{id}"))
                     .collect(),
                 patch: None,
+                clients: config.clients,
             },
             Scenario {
                 name: "(b1) list ?organisation_id=<committee>&status=active&limit=50".to_owned(),
                 token: admin.clone(),
                 paths: vec![list_org],
                 patch: None,
+                clients: config.clients,
             },
             Scenario {
                 name: "(b2) list ?status=active&limit=50, viewer scoped to one committee".to_owned(),
                 token: viewer.clone(),
                 paths: vec![list_scoped],
                 patch: None,
+                clients: config.clients,
             },
             Scenario {
                 name: "(b3) list ?within=<committee>&status=active&limit=50".to_owned(),
                 token: admin.clone(),
                 paths: vec![list_within],
                 patch: None,
+                clients: config.clients,
             },
             Scenario {
                 name: "(c) list ?q=skol&limit=50&sort=name".to_owned(),
                 token: admin.clone(),
                 paths: vec![search],
                 patch: None,
+                clients: config.clients,
             },
         ];
         if config.writes {
@@ -531,34 +303,14 @@ fn main() -> anyhow::Result<()> {
                     .map(|id| format!("/api/v1/objects/{id}"))
                     .collect(),
                 patch: Some(r#"{"description":"Uppdaterad av benchmarken"}"#.to_owned()),
+                clients: config.clients,
             });
         }
 
         let warmup = Duration::from_secs_f64(config.warmup);
         let measure = Duration::from_secs_f64(config.seconds);
-        let mut rows = Vec::new();
-        for s in &scenarios {
-            if !warmup.is_zero() {
-                let w = drive(&base, s, config.clients, warmup).await?;
-                if let Some(e) = &w.first_error {
-                    eprintln!("  {} (warm-up): {} failed; first: {e}", s.name, w.errors);
-                }
-            }
-            let outcome = drive(&base, s, config.clients, measure).await?;
-            if let Some(e) = &outcome.first_error {
-                eprintln!("  {}: {} failed; first: {e}", s.name, outcome.errors);
-            }
-            eprintln!(
-                "  {}: {} requests, p99 {:.2} ms",
-                s.name,
-                outcome.requests,
-                outcome.percentile(99.0)
-            );
-            rows.push((s.name.clone(), outcome));
-        }
-
-        println!();
-        println!(
+        let rows = run_all(&base, &scenarios, warmup, measure).await?;
+        let title = format!(
             "Styra core bench: {backend}, {} objects in {} organisations, {} keep-alive clients, {} HTTP workers, {:.0} s per scenario after {:.0} s warm-up",
             seeded.object_ids.len(),
             1 + 2 * seeded.committees.len(),
@@ -567,33 +319,10 @@ fn main() -> anyhow::Result<()> {
             config.seconds,
             config.warmup
         );
-        // Other processes on the machine (a compile, say) skew the numbers: say how busy it was.
-        if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
-            let load: Vec<&str> = load.split_whitespace().take(3).collect();
-            println!("Load average at the end (1/5/15 min): {}", load.join(" "));
-        }
-        println!();
-        println!("| scenario | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms |");
-        println!("|---|---:|---:|---:|---:|---:|---:|---:|");
-        for (name, o) in &rows {
-            println!(
-                "| {name} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} |",
-                o.requests,
-                o.errors,
-                o.requests as f64 / o.elapsed.as_secs_f64(),
-                o.percentile(50.0),
-                o.percentile(90.0),
-                o.percentile(99.0),
-                o.percentile(100.0),
-            );
-        }
-        let errors: usize = rows.iter().map(|(_, o)| o.errors).sum();
-        if errors > 0 {
-            bail!("{errors} request(s) failed");
-        }
-        Ok(())
+        common::report(&title, &rows)
     })?;
-    // The server's worker threads stop with the process.
-    drop(data_dir);
+    // The server's worker threads stop with the process; the data dir or database goes with
+    // `bench`.
+    drop(bench);
     Ok(())
 }
