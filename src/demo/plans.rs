@@ -50,8 +50,7 @@ pub fn focus_areas_and_rules(conn: &mut DbConnection, w: &mut World) -> anyhow::
 
 /// A plan per object and year (a few missing), with budget lines; all drafts until adopted later.
 pub fn plans(conn: &mut DbConnection, w: &mut World) -> anyhow::Result<()> {
-    let mut stage = Stage::new("plans", 0, 0);
-    let mut lines = Stage::new("budget lines", 0, 0);
+    let mut stage = Stage::new("plans and budget lines", 0, 0);
     for i in 0..w.objects.len() {
         let (name, size, new_object) = {
             let o = &w.objects[i];
@@ -100,7 +99,7 @@ pub fn plans(conn: &mut DbConnection, w: &mut World) -> anyhow::Result<()> {
             )?;
             let plan = plans::create(conn, &w.principal, input).or_fail("plan")?;
             stage.tick();
-            lines.add(budget(conn, w, &plan.id, year, size)?);
+            stage.add(budget(conn, w, &plan.id, year, size)?);
             w.plans.push(PlanRef {
                 id: plan.id,
                 object: i,
@@ -109,7 +108,6 @@ pub fn plans(conn: &mut DbConnection, w: &mut World) -> anyhow::Result<()> {
         }
     }
     stage.finish();
-    lines.finish();
     Ok(())
 }
 
