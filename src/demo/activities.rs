@@ -1,7 +1,7 @@
 //! The activity stage: 500 activities — most in the object plans, the rest committee initiatives —
 //! spread over every phase. Each is created in `idea`, given its documentation items, and moved
-//! phase by phase with `activity_phases::transition`; about one in ten that starts work does so
-//! on an admin's override, and a few old ones were registered after the fact.
+//! (via `planned`) to its phase with `activity_phases::transition`; about one in ten that starts
+//! work does so on an admin's override, and a few old ones were registered after the fact.
 
 use std::collections::HashSet;
 
@@ -334,12 +334,13 @@ fn write(conn: &mut DbConnection, w: &mut World, slot: Slot, n: usize) -> anyhow
             complete,
         };
         docs = evidence::write(conn, w, &activity.row.id, &profile)?;
-        let mut path: Vec<Phase> = Phase::ALL
-            .iter()
-            .copied()
-            .filter(|p| p.rank().is_some_and(|r| (1..=reached).contains(&r)))
-            .filter(|p| !(slot.kind == ActivityKind::Maintenance && *p == Phase::NeedsAnalysis))
+        // Through `planned` (where the behovsanalys rule bites) straight to where it is now:
+        // every step checks the rules of all phases up to its target.
+        let mut path: Vec<Phase> = [Phase::Planned, reached_phase]
+            .into_iter()
+            .filter(|p| p.rank().is_some_and(|r| r >= 1 && r <= reached))
             .collect();
+        path.dedup();
         if target == Phase::Cancelled {
             path.push(Phase::Cancelled);
         }
@@ -350,7 +351,6 @@ fn write(conn: &mut DbConnection, w: &mut World, slot: Slot, n: usize) -> anyhow
     w.activities.push(ActivityRef {
         id: activity.row.id,
         owner: slot.owner,
-        org_id: activity.row.organisation_id,
         kind: slot.kind,
         phase: target,
         year: slot.year,

@@ -1,25 +1,22 @@
 //! Governance stages: adopting (and closing, and once reopening) the förvaltningsplaner,
 //! initiatives raised to the digitaliseringsråd, the forums' prioritisations, and the auditors'
 //! recommendations with the committees' actions.
-//!
-//! Audit findings and actions have no write functions yet, so they are inserted directly.
 
-use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
+use chrono::{Datelike, Days, NaiveDate};
 use rand::seq::SliceRandom;
 
 use super::catalogue::COMPANY_OWNER;
 use super::names::{COMMITTEES, COMPANY};
 use super::world::{intranet, today, valid, ymd, OrFail, World};
 use super::Stage;
-use crate::db::schema::{audit_actions, audit_findings};
 use crate::db::DbConnection;
 use crate::domain::activities::Phase;
+use crate::domain::audit_actions::{self, AuditActionNew, AuditActionStatus};
+use crate::domain::audit_findings::{self, AuditFindingNew};
 use crate::domain::decisions::{
     self, DecisionBody, DecisionKind, DecisionNew, DecisionOutcome, DecisionSubject, SubjectKind,
 };
 use crate::domain::plans::{self, AdoptionNew, ReopenNew};
-use crate::domain::{new_id, time};
 
 /// Adopts about 70 % of the plans (older years closed), leaving the rest as drafts.
 pub fn adopt_and_close_plans(conn: &mut DbConnection, w: &mut World) -> anyhow::Result<()> {
@@ -218,41 +215,6 @@ pub fn escalations(conn: &mut DbConnection, w: &mut World) -> anyhow::Result<()>
     Ok(())
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = audit_findings)]
-struct FindingRow {
-    id: String,
-    municipality_id: String,
-    organisation_id: String,
-    audit_title: String,
-    audit_firm: Option<String>,
-    audit_date: NaiveDate,
-    reference: Option<String>,
-    text: String,
-    response: Option<String>,
-    external_id: Option<String>,
-    version: i32,
-    created_at: NaiveDateTime,
-    modified_at: NaiveDateTime,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = audit_actions)]
-struct ActionRow {
-    id: String,
-    municipality_id: String,
-    organisation_id: String,
-    finding_id: String,
-    description: String,
-    due_date: Option<NaiveDate>,
-    status: String,
-    evidence_url: Option<String>,
-    completed_on: Option<NaiveDate>,
-    version: i32,
-    created_at: NaiveDateTime,
-    modified_at: NaiveDateTime,
-}
-
 type Audit = (
     &'static str,
     &'static str,
@@ -306,30 +268,26 @@ const RESPONSES: &[&str] = &[
 pub fn audit_findings(conn: &mut DbConnection, w: &mut World) -> anyhow::Result<()> {
     let mut findings = Stage::new("audit findings", 0, 0);
     let mut actions = Stage::new("audit actions", 0, 0);
-    let now = time::now();
     let mut actions_written = 0;
     for (title, firm, (y, m, d), recommendations) in AUDITS {
         let audit_date = ymd(*y, *m, *d);
         for (i, (committee, text)) in recommendations.iter().enumerate() {
-            let organisation_id = w.committees[*committee].id.clone();
-            let finding = FindingRow {
-                id: new_id(),
-                municipality_id: w.municipality.clone(),
-                organisation_id: organisation_id.clone(),
-                audit_title: (*title).to_owned(),
-                audit_firm: Some((*firm).to_owned()),
-                audit_date,
-                reference: Some(format!("Rekommendation {}", i + 1)),
-                text: (*text).to_owned(),
-                response: w.chance(0.8).then(|| w.pick(RESPONSES).to_owned()),
-                external_id: Some(format!("REV-{y}-{:02}", i + 1)),
-                version: 1,
-                created_at: now,
-                modified_at: now,
-            };
-            diesel::insert_into(audit_findings::table)
-                .values(&finding)
-                .execute(conn)?;
+            let response = w.chance(0.8).then(|| w.pick(RESPONSES).to_owned());
+            let input = valid(
+                AuditFindingNew {
+                    organisation_id: w.committees[*committee].id.clone(),
+                    audit_title: (*title).to_owned(),
+                    audit_firm: Some((*firm).to_owned()),
+                    audit_date,
+                    reference: Some(format!("Rekommendation {}", i + 1)),
+                    text: (*text).to_owned(),
+                    response,
+                    external_id: Some(format!("REV-{y}-{:02}", i + 1)),
+                },
+                "audit finding",
+            )?;
+            let finding =
+                audit_findings::create(conn, &w.principal, input).or_fail("audit finding")?;
             findings.tick();
             let mut texts = ACTIONS.to_vec();
             texts.shuffle(&mut w.rng);
@@ -337,39 +295,36 @@ pub fn audit_findings(conn: &mut DbConnection, w: &mut World) -> anyhow::Result<
                 let due = audit_date
                     .checked_add_days(Days::new(w.between(90, 540) as u64))
                     .unwrap_or(audit_date);
+                use AuditActionStatus as S;
                 let status = if due < today() {
                     w.weighted(&[
-                        ("done", 55),
-                        ("in_progress", 25),
-                        ("planned", 10),
-                        ("cancelled", 10),
+                        (S::Done, 55),
+                        (S::InProgress, 25),
+                        (S::Planned, 10),
+                        (S::Cancelled, 10),
                     ])
                 } else {
-                    w.weighted(&[("planned", 50), ("in_progress", 50)])
+                    w.weighted(&[(S::Planned, 50), (S::InProgress, 50)])
                 };
                 let completed_on =
-                    (status == "done").then(|| w.date_between(audit_date, due.min(today())));
+                    (status == S::Done).then(|| w.date_between(audit_date, due.min(today())));
+                actions_written += 1;
                 let evidence_url = completed_on
                     .filter(|_| w.chance(0.7))
-                    .map(|_| intranet(&format!("revision/{y}/atgard-{}", actions_written + 1)));
-                let action = ActionRow {
-                    id: new_id(),
-                    municipality_id: w.municipality.clone(),
-                    organisation_id: organisation_id.clone(),
-                    finding_id: finding.id.clone(),
-                    description: description.to_owned(),
-                    due_date: Some(due),
-                    status: status.to_owned(),
-                    evidence_url,
-                    completed_on,
-                    version: 1,
-                    created_at: now,
-                    modified_at: now,
-                };
-                diesel::insert_into(audit_actions::table)
-                    .values(&action)
-                    .execute(conn)?;
-                actions_written += 1;
+                    .map(|_| intranet(&format!("revision/{y}/atgard-{actions_written}")));
+                let input = valid(
+                    AuditActionNew {
+                        finding_id: finding.id.clone(),
+                        organisation_id: None,
+                        description: description.to_owned(),
+                        due_date: Some(due),
+                        status: Some(status),
+                        evidence_url,
+                        completed_on,
+                    },
+                    "audit action",
+                )?;
+                audit_actions::create(conn, &w.principal, input).or_fail("audit action")?;
                 actions.tick();
             }
         }

@@ -50,8 +50,7 @@ pub fn focus_areas_and_rules(conn: &mut DbConnection, w: &mut World) -> anyhow::
 
 /// A plan per object and year (a few missing), with budget lines; all drafts until adopted later.
 pub fn plans(conn: &mut DbConnection, w: &mut World) -> anyhow::Result<()> {
-    let mut stage = Stage::new("plans", 0, 0);
-    let mut lines = Stage::new("budget lines", 0, 0);
+    let mut stage = Stage::new("plans and budget lines", 0, 0);
     for i in 0..w.objects.len() {
         let (name, size, new_object) = {
             let o = &w.objects[i];
@@ -100,7 +99,7 @@ pub fn plans(conn: &mut DbConnection, w: &mut World) -> anyhow::Result<()> {
             )?;
             let plan = plans::create(conn, &w.principal, input).or_fail("plan")?;
             stage.tick();
-            lines.add(budget(conn, w, &plan.id, year, size)?);
+            stage.add(budget(conn, w, &plan.id, year, size)?);
             w.plans.push(PlanRef {
                 id: plan.id,
                 object: i,
@@ -109,7 +108,6 @@ pub fn plans(conn: &mut DbConnection, w: &mut World) -> anyhow::Result<()> {
         }
     }
     stage.finish();
-    lines.finish();
     Ok(())
 }
 
@@ -186,133 +184,23 @@ struct RoadmapSpec {
     goals: &'static [(&'static str, &'static str, &'static str, f64, f64, usize)],
 }
 
+#[rustfmt::skip]
 const ROADMAPS: &[RoadmapSpec] = &[
-    RoadmapSpec {
-        owner: 1,
-        name: "Socialnämndens handlingsplan för digitalisering 2022–2024",
-        from: 2022,
-        to: 2024,
-        adopted: Some((2022, 3, 16)),
-        closed: true,
-        goals: &[(
-            "Ansökan om ekonomiskt bistånd kan göras digitalt",
-            "Andel digitala ansökningar",
-            "%",
-            0.0,
-            50.0,
-            2,
-        )],
-    },
-    RoadmapSpec {
-        owner: 1,
-        name: "Socialnämndens digitala färdplan 2025–2027",
-        from: 2025,
-        to: 2027,
-        adopted: Some((2025, 2, 19)),
-        closed: false,
-        goals: &[
-            (
-                "Fler ansökningar om ekonomiskt bistånd görs digitalt",
-                "Andel digitala ansökningar",
-                "%",
-                35.0,
-                80.0,
-                2,
-            ),
-            (
-                "Kortare utredningstid för barnavårdsutredningar",
-                "Genomsnittlig utredningstid",
-                "dagar",
-                110.0,
-                90.0,
-                0,
-            ),
-            (
-                "Handläggare frigör tid för klientarbete",
-                "Frigjorda timmar per månad",
-                "timmar",
-                0.0,
-                400.0,
-                3,
-            ),
-        ],
-    },
-    RoadmapSpec {
-        owner: 3,
-        name: "Vård- och omsorgsnämndens digitala färdplan 2026–2028",
-        from: 2026,
-        to: 2028,
-        adopted: Some((2026, 3, 18)),
-        closed: false,
-        goals: &[
-            (
-                "Fler brukare har digital nattillsyn",
-                "Brukare med digital tillsyn",
-                "st",
-                40.0,
-                150.0,
-                0,
-            ),
-            (
-                "Minskad klimatpåverkan från hemtjänstens resor",
-                "Körda mil per månad",
-                "mil",
-                5200.0,
-                4000.0,
-                1,
-            ),
-            (
-                "All dokumentation sker mobilt",
-                "Andel mobil dokumentation",
-                "%",
-                20.0,
-                90.0,
-                3,
-            ),
-            (
-                "Trygghetslarmen är helt digitala",
-                "Andel digitala larm",
-                "%",
-                70.0,
-                100.0,
-                0,
-            ),
-        ],
-    },
-    RoadmapSpec {
-        owner: 2,
-        name: "Barn- och utbildningsnämndens plan för digital transformation 2026–2028",
-        from: 2026,
-        to: 2028,
-        adopted: None,
-        closed: false,
-        goals: &[
-            (
-                "Alla elever har tillgång till en egen digital enhet",
-                "Andel elever med egen enhet",
-                "%",
-                60.0,
-                100.0,
-                0,
-            ),
-            (
-                "Vårdnadshavare sköter sina ärenden digitalt",
-                "Andel digitala ärenden",
-                "%",
-                45.0,
-                85.0,
-                2,
-            ),
-            (
-                "Digitala verktyg underlättar lärarnas arbete",
-                "Andel positiva svar i lärarenkäten",
-                "%",
-                52.0,
-                75.0,
-                3,
-            ),
-        ],
-    },
+    RoadmapSpec { owner: 1, name: "Socialnämndens handlingsplan för digitalisering 2022–2024", from: 2022, to: 2024, adopted: Some((2022, 3, 16)), closed: true,
+        goals: &[("Ansökan om ekonomiskt bistånd kan göras digitalt", "Andel digitala ansökningar", "%", 0.0, 50.0, 2)] },
+    RoadmapSpec { owner: 1, name: "Socialnämndens digitala färdplan 2025–2027", from: 2025, to: 2027, adopted: Some((2025, 2, 19)), closed: false,
+        goals: &[("Fler ansökningar om ekonomiskt bistånd görs digitalt", "Andel digitala ansökningar", "%", 35.0, 80.0, 2),
+                 ("Kortare utredningstid för barnavårdsutredningar", "Genomsnittlig utredningstid", "dagar", 110.0, 90.0, 0),
+                 ("Handläggare frigör tid för klientarbete", "Frigjorda timmar per månad", "timmar", 0.0, 400.0, 3)] },
+    RoadmapSpec { owner: 3, name: "Vård- och omsorgsnämndens digitala färdplan 2026–2028", from: 2026, to: 2028, adopted: Some((2026, 3, 18)), closed: false,
+        goals: &[("Fler brukare har digital nattillsyn", "Brukare med digital tillsyn", "st", 40.0, 150.0, 0),
+                 ("Minskad klimatpåverkan från hemtjänstens resor", "Körda mil per månad", "mil", 5200.0, 4000.0, 1),
+                 ("All dokumentation sker mobilt", "Andel mobil dokumentation", "%", 20.0, 90.0, 3),
+                 ("Trygghetslarmen är helt digitala", "Andel digitala larm", "%", 70.0, 100.0, 0)] },
+    RoadmapSpec { owner: 2, name: "Barn- och utbildningsnämndens plan för digital transformation 2026–2028", from: 2026, to: 2028, adopted: None, closed: false,
+        goals: &[("Alla elever har tillgång till en egen digital enhet", "Andel elever med egen enhet", "%", 60.0, 100.0, 0),
+                 ("Vårdnadshavare sköter sina ärenden digitalt", "Andel digitala ärenden", "%", 45.0, 85.0, 2),
+                 ("Digitala verktyg underlättar lärarnas arbete", "Andel positiva svar i lärarenkäten", "%", 52.0, 75.0, 3)] },
 ];
 
 /// Roadmaps for three of the eight committees (as in Eskilstuna), with goals; most adopted.

@@ -71,7 +71,6 @@ pub struct RoadmapRef {
 pub struct ActivityRef {
     pub id: String,
     pub owner: usize,
-    pub org_id: String,
     pub kind: ActivityKind,
     pub phase: Phase,
     pub year: i32,
