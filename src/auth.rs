@@ -309,6 +309,22 @@ impl FromRequest for Principal {
     }
 }
 
+/// The caller of a read-only report or feed route (`/api/v1/reports`, `/odata`). These routes
+/// take a `Reader` instead of a [`Principal`], so whatever applies only to them (read-only API
+/// keys, the overload limit) lives in this one extractor. Today it accepts the same bearer
+/// tokens as `Principal`.
+#[derive(Debug, Clone)]
+pub struct Reader(pub Principal);
+
+impl FromRequest for Reader {
+    type Error = ApiError;
+    type Future = Ready<Result<Reader, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req).map(Reader))
+    }
+}
+
 fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
     let auth = req
         .app_data::<web::Data<Auth>>()

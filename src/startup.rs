@@ -15,7 +15,7 @@ use crate::api::extract::BodyLimit;
 use crate::api::{self, ApiDoc};
 use crate::auth::Auth;
 use crate::config::Settings;
-use crate::db::{self, Db};
+use crate::db::{self, Db, ReadDb};
 use crate::error::ApiError;
 use crate::telemetry::{self, Metrics};
 
@@ -50,6 +50,7 @@ impl Application {
         listener: TcpListener,
     ) -> anyhow::Result<Application> {
         let port = listener.local_addr()?.port();
+        let read_db = web::Data::new(ReadDb(database.clone()));
         let db = web::Data::new(database);
         let auth = web::Data::new(auth);
         let metrics = web::Data::new(Metrics::new()?);
@@ -59,6 +60,7 @@ impl Application {
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .app_data(db.clone())
+                .app_data(read_db.clone())
                 .app_data(auth.clone())
                 .app_data(metrics.clone())
                 .app_data(BodyLimit(limit))

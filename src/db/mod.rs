@@ -148,6 +148,18 @@ pub fn refresh_statistics(conn: &mut DbConnection) {
     }
 }
 
+/// Where the report and OData routes read. Today the same pool as [`Db`]; the place where a
+/// read replica (`DATABASE_READ_URL`) plugs in, so that heavy reads never touch the writer.
+#[derive(Clone)]
+pub struct ReadDb(pub Db);
+
+impl std::ops::Deref for ReadDb {
+    type Target = Db;
+    fn deref(&self) -> &Db {
+        &self.0
+    }
+}
+
 /// The handle handlers use. Every call runs on actix's blocking thread pool, never on an async
 /// worker, because diesel is synchronous.
 #[derive(Clone)]
