@@ -1,6 +1,8 @@
 //! Authentication: bearer JWTs (HS256 with a shared secret, or RS256 against a JWKS file as
-//! municipal identity providers sign them), the [`Principal`] extractor, and role checks.
-//! Organisation scoping of records lives in `domain::scope`.
+//! municipal identity providers sign them), the [`Principal`] extractor, and role checks. Read-only
+//! API keys are accepted by the [`Reader`] extractor of the report and feed routes only
+//! (`auth/reader.rs`; key format in `auth/api_key.rs`). Organisation scoping of records lives in
+//! `domain::scope`.
 
 use std::future::{ready, Ready};
 use std::io::Write;
@@ -15,6 +17,13 @@ use utoipa::ToSchema;
 
 use crate::config::Settings;
 use crate::error::ApiError;
+
+pub mod api_key;
+mod reader;
+
+pub use reader::{
+    Reader, ReaderRejection, API_KEY_HEADER, API_KEY_PARAM, KEYS_ONLY_ON_READ_ROUTES,
+};
 
 /// What a principal may do. Ordered: a higher role includes the lower ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
@@ -309,26 +318,21 @@ impl FromRequest for Principal {
     }
 }
 
-/// The caller of a read-only report or feed route (`/api/v1/reports`, `/odata`). These routes
-/// take a `Reader` instead of a [`Principal`], so whatever applies only to them (read-only API
-/// keys, the overload limit) lives in this one extractor. Today it accepts the same bearer
-/// tokens as `Principal`.
-#[derive(Debug, Clone)]
-pub struct Reader(pub Principal);
-
-impl FromRequest for Reader {
-    type Error = ApiError;
-    type Future = Ready<Result<Reader, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req).map(Reader))
-    }
+/// Verifies a bearer token with the server's [`Auth`].
+fn verify_bearer(req: &HttpRequest, token: &str) -> Result<Principal, ApiError> {
+    req.app_data::<web::Data<Auth>>()
+        .ok_or_else(|| ApiError::internal("authentication is not configured"))?
+        .verify(token)
 }
 
+/// The bearer-token principal of every route except the reader routes. API keys are refused
+/// here, wherever they are sent, even alongside a valid token: they only ever read reports.
 fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
-    let auth = req
-        .app_data::<web::Data<Auth>>()
-        .ok_or_else(|| ApiError::internal("authentication is not configured"))?;
+    if reader::carries_api_key(req) {
+        return Err(ApiError::Unauthorized(
+            reader::KEYS_ONLY_ON_READ_ROUTES.to_owned(),
+        ));
+    }
     let value = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -339,7 +343,7 @@ fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
         .strip_prefix("Bearer ")
         .or_else(|| value.strip_prefix("bearer "))
         .ok_or_else(|| ApiError::Unauthorized("use Authorization: Bearer <token>".into()))?;
-    auth.verify(token.trim())
+    verify_bearer(req, token.trim())
 }
 
 #[cfg(test)]

@@ -90,6 +90,10 @@ pub struct Settings {
     /// Database URL; a postgres:// URL selects PostgreSQL. Default: SQLite in the data dir.
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<Secret>,
+    /// A read replica (PostgreSQL) for the report and OData routes; writes, migrations and API
+    /// key checks stay on DATABASE_URL. Default: everything on DATABASE_URL.
+    #[arg(long, env = "DATABASE_READ_URL", global = true, hide_env_values = true)]
+    pub database_read_url: Option<Secret>,
     /// HS256 secret for bearer tokens.
     #[arg(long, env = "STYRA_JWT_SECRET", global = true, hide_env_values = true)]
     pub jwt_secret: Option<Secret>,
@@ -111,6 +115,18 @@ pub struct Settings {
     /// Database connections in the pool.
     #[arg(long, env = "STYRA_DB_POOL_SIZE", default_value_t = 16, global = true)]
     pub db_pool_size: u32,
+    /// Report and OData requests served at once; more wait briefly, then get 429 with
+    /// Retry-After. Default: half the pool, or the whole read pool with a read replica.
+    #[arg(long, env = "STYRA_MAX_CONCURRENT_READS", global = true)]
+    pub max_concurrent_reads: Option<usize>,
+    /// How long a report or OData request waits for a turn before the 429, e.g. 2s, 500ms.
+    #[arg(
+        long,
+        env = "STYRA_READ_QUEUE_TIMEOUT",
+        default_value = "2s",
+        global = true
+    )]
+    pub read_queue_timeout: humantime::Duration,
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "STYRA_WORKERS", global = true)]
     pub workers: Option<usize>,
@@ -129,12 +145,26 @@ impl Settings {
         }
     }
 
+    /// The concurrency limit of the report and feed routes in effect: the configured one, or
+    /// half the pool when reads share it with writes (the other half stays free for the CRUD
+    /// routes), or the whole pool of a dedicated read replica.
+    pub fn max_concurrent_reads(&self) -> usize {
+        let pool = usize::try_from(self.db_pool_size).unwrap_or(usize::MAX);
+        let default = if self.database_read_url.is_some() {
+            pool
+        } else {
+            pool / 2
+        };
+        self.max_concurrent_reads.unwrap_or(default).max(1)
+    }
+
     /// Settings for tests and tools: defaults with the given data dir.
     pub fn for_data_dir(data_dir: PathBuf) -> Self {
         Settings {
             bind: "127.0.0.1:0".to_owned(),
             data_dir,
             database_url: None,
+            database_read_url: None,
             jwt_secret: None,
             jwt_jwks: None,
             jwt_issuer: None,
@@ -142,6 +172,8 @@ impl Settings {
             cors_origins: Vec::new(),
             max_body_bytes: 10 * 1024 * 1024,
             db_pool_size: 8,
+            max_concurrent_reads: None,
+            read_queue_timeout: std::time::Duration::from_secs(2).into(),
             workers: Some(2),
         }
     }

@@ -8,6 +8,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
+/// The `Retry-After` of a 503 (the database did not answer in time), in seconds.
+pub const UNAVAILABLE_RETRY_AFTER_SECONDS: u64 = 5;
 
 /// One invalid field of a request.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
@@ -208,6 +210,13 @@ impl ResponseError for ApiError {
             ApiError::TooManyRequests(secs) => {
                 builder.insert_header((header::RETRY_AFTER, secs.to_string()));
             }
+            // No connection in time, or SQLite busy: worth retrying shortly (Power BI does).
+            ApiError::Unavailable(_) => {
+                builder.insert_header((
+                    header::RETRY_AFTER,
+                    UNAVAILABLE_RETRY_AFTER_SECONDS.to_string(),
+                ));
+            }
             _ => {}
         }
         builder.json(self.problem())
@@ -253,6 +262,24 @@ mod tests {
         let problem = ApiError::internal("password=hunter2 in connection string").problem();
         assert_eq!(problem.status, 500);
         assert!(!problem.detail.unwrap_or_default().contains("hunter2"));
+    }
+
+    #[test]
+    fn overload_and_unavailability_say_when_to_retry() {
+        for (error, status) in [
+            (ApiError::TooManyRequests(5), 429),
+            (ApiError::Unavailable("pool timed out".to_owned()), 503),
+        ] {
+            let response = error.error_response();
+            assert_eq!(response.status().as_u16(), status);
+            assert_eq!(
+                response
+                    .headers()
+                    .get(header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok()),
+                Some("5")
+            );
+        }
     }
 
     #[test]

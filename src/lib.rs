@@ -5,11 +5,13 @@
 //! - [`config`]: settings from flags and environment; secrets wrapped.
 //! - [`startup`]: pool, migrations, the App factory and its middleware.
 //! - [`db`]: the SQLite/PostgreSQL connection, pool, migrations, schema and blocking helper.
-//! - [`auth`]: bearer tokens and the `Principal` extractor.
+//! - [`auth`]: bearer tokens, the `Principal` extractor, and the `Reader` extractor of the report
+//!   and feed routes (which also accepts read-only API keys).
 //! - [`error`]: the one error type, rendered as RFC 9457 problem documents.
 //! - [`domain`]: types, rules and queries per resource area.
 //! - [`demo`]: `styra seed-demo`, a fictional municipality to try the API and reports on.
 //! - [`api`]: handlers per resource area, the route table and the OpenAPI document.
+//! - [`overload`]: the concurrency limit of the report and feed routes (429 with Retry-After).
 //! - [`telemetry`]: request ids, logs and metrics.
 
 pub mod api;
@@ -19,5 +21,6 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod overload;
 pub mod startup;
 pub mod telemetry;

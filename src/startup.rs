@@ -17,6 +17,7 @@ use crate::auth::Auth;
 use crate::config::Settings;
 use crate::db::{self, Db, ReadDb};
 use crate::error::ApiError;
+use crate::overload::ReadLimiter;
 use crate::telemetry::{self, Metrics};
 
 /// Opens the pool on the configured database and runs its migrations.
@@ -29,10 +30,34 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     Ok(Db::new(pool))
 }
 
+/// Opens the read replica's pool when `DATABASE_READ_URL` is set. No migrations run on it; a
+/// replica whose schema differs from the primary's is reported in the log.
+pub fn open_read_database(settings: &Settings, primary: &Db) -> anyhow::Result<Option<Db>> {
+    let Some(url) = &settings.database_read_url else {
+        return Ok(None);
+    };
+    let pool = db::build_read_pool(url.expose(), settings.db_pool_size)
+        .map_err(|e| anyhow::anyhow!("cannot open the read database (DATABASE_READ_URL): {e}"))?;
+    let replica_version = db::schema_version(&mut *pool.get()?);
+    let primary_version = db::schema_version(&mut *primary.pool().get()?);
+    if replica_version.is_none() {
+        anyhow::bail!("the read database (DATABASE_READ_URL) has no Styra schema; point it at a replica of DATABASE_URL");
+    }
+    if replica_version != primary_version {
+        tracing::warn!(
+            replica = ?replica_version,
+            primary = ?primary_version,
+            "the read database's schema differs from the primary's (replication lag?)"
+        );
+    }
+    Ok(Some(Db::new(pool)))
+}
+
 /// A bound, not yet running, server.
 pub struct Application {
     port: u16,
     server: Server,
+    read_limiter: web::Data<ReadLimiter>,
 }
 
 impl Application {
@@ -50,7 +75,13 @@ impl Application {
         listener: TcpListener,
     ) -> anyhow::Result<Application> {
         let port = listener.local_addr()?.port();
-        let read_db = web::Data::new(ReadDb(database.clone()));
+        let read_db = open_read_database(&settings, &database)?;
+        let read_db = web::Data::new(ReadDb(read_db.unwrap_or_else(|| database.clone())));
+        let read_limiter = web::Data::new(ReadLimiter::new(
+            settings.max_concurrent_reads(),
+            settings.read_queue_timeout.into(),
+        ));
+        let limiter = read_limiter.clone();
         let db = web::Data::new(database);
         let auth = web::Data::new(auth);
         let metrics = web::Data::new(Metrics::new()?);
@@ -61,6 +92,7 @@ impl Application {
             let (app, _) = App::new()
                 .app_data(db.clone())
                 .app_data(read_db.clone())
+                .app_data(limiter.clone())
                 .app_data(auth.clone())
                 .app_data(metrics.clone())
                 .app_data(BodyLimit(limit))
@@ -105,11 +137,17 @@ impl Application {
         Ok(Application {
             port,
             server: server.run(),
+            read_limiter,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The overload limit of the report and feed routes (shared by every worker).
+    pub fn read_limiter(&self) -> web::Data<ReadLimiter> {
+        self.read_limiter.clone()
     }
 
     /// Runs until SIGTERM/SIGINT, then finishes in-flight requests (graceful shutdown).
@@ -129,12 +167,14 @@ fn cors(origins: &[String]) -> Cors {
             header::IF_NONE_MATCH,
             header::CONTENT_DISPOSITION,
             header::ACCEPT,
+            crate::auth::API_KEY_HEADER,
             telemetry::REQUEST_ID,
         ])
         .expose_headers(vec![
             header::ETAG,
             header::LOCATION,
             header::CONTENT_DISPOSITION,
+            header::RETRY_AFTER,
             telemetry::REQUEST_ID,
         ])
         .max_age(3600);

@@ -1,6 +1,7 @@
 //! The HTTP API: the route table, the OpenAPI document, and one module per resource area.
 
 pub mod activities;
+pub mod api_keys;
 pub mod audit_actions;
 pub mod audit_findings;
 pub mod benefit_follow_ups;
@@ -28,7 +29,7 @@ pub mod role_types;
 pub mod systems;
 
 use utoipa::openapi::schema::{AdditionalProperties, Schema};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
 
@@ -36,7 +37,7 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "Styra API",
-        description = "Documentation of how a municipality governs IT and digitalisation: organisations, förvaltningsobjekt, systems, roles, plans, activities and the reports auditors ask for.\n\nEvery `/api/v1` route needs `Authorization: Bearer <JWT>`. Errors are `application/problem+json` (RFC 9457). Lists return `{items, total, next}`. Updates and deletes honour `If-Match` with the ETag from a GET.",
+        description = "Documentation of how a municipality governs IT and digitalisation: organisations, förvaltningsobjekt, systems, roles, plans, activities and the reports auditors ask for.\n\nEvery `/api/v1` route needs `Authorization: Bearer <JWT>`. The read-only report and OData routes also accept an API key (see the `api-keys` tag), sent as the `X-Api-Key` header, the `api_key` query parameter or the password of HTTP Basic authentication; keys are refused (401) everywhere else. Report and OData requests beyond the server's concurrency limit get 429 with `Retry-After`. Errors are `application/problem+json` (RFC 9457). Lists return `{items, total, next}`. Updates and deletes honour `If-Match` with the ETag from a GET.",
         license(name = "AGPL-3.0-or-later")
     ),
     modifiers(&Security),
@@ -62,6 +63,7 @@ use utoipa::{Modify, OpenApi};
         (name = "audit-findings", description = "The auditors' recommendations and the responses to them"),
         (name = "audit-actions", description = "Actions taken on audit findings: owner, due date, status, evidence"),
         (name = "changes", description = "The change history of every record"),
+        (name = "api-keys", description = "Read-only API keys for Power BI and other scheduled readers of the report and OData routes (admins only; shown once, stored hashed, revocable)"),
         (name = "health", description = "Liveness, readiness and metrics"),
     )
 )]
@@ -80,6 +82,33 @@ impl Modify for Security {
                     .bearer_format("JWT")
                     .description(Some(
                         "A JWT (HS256 with the server's secret, or RS256 from the identity provider) with `sub`, `role` (admin, editor or viewer) and `org` (organisation ids limiting the token to their subtrees; only admins may omit it). Mint one with `styra token`.",
+                    ))
+                    .build(),
+            ),
+        );
+        // The three ways to send a read-only API key; report and OData routes list them next
+        // to `bearer` in their `security`.
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Api-Key",
+                "A read-only API key (`styra_<prefix>_<secret>`, from POST /api/v1/api-keys). Report and OData routes only.",
+            ))),
+        );
+        components.add_security_scheme(
+            "api_key_query",
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
+                "api_key",
+                "The API key as a query parameter, as Power BI's `Web.Contents(url, [ApiKeyName=\"api_key\"])` sends it. Report and OData routes only.",
+            ))),
+        );
+        components.add_security_scheme(
+            "basic",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Basic)
+                    .description(Some(
+                        "HTTP Basic with the API key as the password (any user name), as Power BI's Basic credential sends it. Report and OData routes only.",
                     ))
                     .build(),
             ),
@@ -129,6 +158,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     audit_findings::configure(cfg);
     audit_actions::configure(cfg);
     changes::configure(cfg);
+    api_keys::configure(cfg);
 }
 
 /// The OpenAPI document, built from the same route table the server uses.

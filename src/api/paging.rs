@@ -113,7 +113,9 @@ pub fn next_url(req: &HttpRequest, offset: i64) -> String {
     let info = req.connection_info();
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (k, v) in form_urlencoded::parse(req.query_string().as_bytes()) {
-        if k != "offset" {
+        // An API key in the query is not echoed into the body: clients that send it as a query
+        // parameter (Power BI's ApiKeyName) add it to every request themselves.
+        if k != "offset" && k != crate::auth::API_KEY_PARAM {
             query.append_pair(&k, &v);
         }
     }
@@ -150,7 +152,12 @@ fn parse_query_part<T: serde::de::DeserializeOwned>(
 ) -> Result<T, ApiError> {
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_ignored::deserialize(de, |path| {
-        ignored.insert(path.to_string());
+        let name = path.to_string();
+        // The credential of the report and feed routes, not a filter: checked by `Reader`, and
+        // refused with a clear 401 by `Principal` everywhere else.
+        if name != crate::auth::API_KEY_PARAM {
+            ignored.insert(name);
+        }
     })
     .map_err(|e| ApiError::BadRequest(format!("invalid query parameter: {e}")))
 }

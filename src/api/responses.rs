@@ -93,3 +93,25 @@ pub struct BadRequest(Problem);
 )]
 #[allow(dead_code)]
 pub struct UnsupportedMediaType(Problem);
+
+/// Too many report or feed requests at once (report and OData routes).
+#[derive(IntoResponses)]
+#[response(
+    status = 429,
+    description = "Too many report and OData requests are running; retry after the given seconds",
+    content_type = "application/problem+json",
+    headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))
+)]
+#[allow(dead_code)]
+pub struct TooManyRequests(Problem);
+
+/// The database did not answer in time.
+#[derive(IntoResponses)]
+#[response(
+    status = 503,
+    description = "The database did not answer in time (no free connection, or busy); retry after the given seconds",
+    content_type = "application/problem+json",
+    headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))
+)]
+#[allow(dead_code)]
+pub struct Unavailable(Problem);

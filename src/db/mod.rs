@@ -128,6 +128,33 @@ pub fn build_pool(url: &str, size: u32) -> anyhow::Result<Pool> {
     Ok(pool)
 }
 
+/// A pool on a read replica. Unlike [`build_pool`] it creates no directory and sets no journal
+/// mode: the replica belongs to whatever replicates it, and Styra only reads it (migrations
+/// never run here).
+pub fn build_read_pool(url: &str, size: u32) -> anyhow::Result<Pool> {
+    let pool = r2d2::Pool::builder()
+        .max_size(size)
+        .connection_timeout(Duration::from_secs(5))
+        .build(ConnectionManager::new(url))?;
+    Ok(pool)
+}
+
+#[derive(diesel::QueryableByName)]
+struct SchemaVersion {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    version: Option<String>,
+}
+
+/// The newest migration applied to a database (to tell a replica that lags behind its primary's
+/// schema), or `None` when it has no Styra schema at all.
+pub fn schema_version(conn: &mut DbConnection) -> Option<String> {
+    use diesel::RunQueryDsl;
+    diesel::sql_query("SELECT MAX(version) AS version FROM __diesel_schema_migrations")
+        .get_result::<SchemaVersion>(conn)
+        .ok()
+        .and_then(|v| v.version)
+}
+
 /// Runs the pending migrations of the connection's backend.
 pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
     let result = match conn {
@@ -148,8 +175,9 @@ pub fn refresh_statistics(conn: &mut DbConnection) {
     }
 }
 
-/// Where the report and OData routes read. Today the same pool as [`Db`]; the place where a
-/// read replica (`DATABASE_READ_URL`) plugs in, so that heavy reads never touch the writer.
+/// Where the report and OData routes read: the pool of the read replica when
+/// `DATABASE_READ_URL` is set (so heavy reads never touch the writer), else the same pool as
+/// [`Db`]. Only for reads: nothing ever writes through it.
 #[derive(Clone)]
 pub struct ReadDb(pub Db);
 

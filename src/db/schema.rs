@@ -457,6 +457,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        municipality_id -> Text,
+        name -> Text,
+        name_sort -> Text,
+        description -> Nullable<Text>,
+        prefix -> Text,
+        secret_hash -> Text,
+        created_by -> Text,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        modified_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_key_organisations (api_key_id, organisation_id) {
+        api_key_id -> Text,
+        organisation_id -> Text,
+    }
+}
+
 diesel::joinable!(org_closure -> organisations (descendant_id));
 diesel::joinable!(people -> organisations (organisation_id));
 diesel::joinable!(objects -> organisations (organisation_id));
@@ -472,6 +499,7 @@ diesel::joinable!(audit_actions -> audit_findings (finding_id));
 diesel::joinable!(roadmap_goals -> roadmaps (roadmap_id));
 diesel::joinable!(activity_focus_areas -> activities (activity_id));
 diesel::joinable!(activity_funding -> activities (activity_id));
+diesel::joinable!(api_key_organisations -> api_keys (api_key_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
@@ -501,4 +529,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     risks,
     audit_findings,
     audit_actions,
+    api_keys,
+    api_key_organisations,
 );

@@ -4,6 +4,7 @@ pub mod activities;
 pub mod activity_list;
 pub mod activity_phases;
 pub mod activity_writes;
+pub mod api_keys;
 pub mod attachments;
 pub mod audit_actions;
 pub mod audit_findings;

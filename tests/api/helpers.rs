@@ -8,6 +8,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use styra::auth::{Auth, Role};
 use styra::config::{Secret, Settings};
+use styra::db::Db;
+use styra::overload::ReadLimiter;
 use styra::startup::{open_database, Application};
 
 pub const SECRET: &str = "test-secret-for-styra";
@@ -19,8 +21,26 @@ pub struct TestApp {
     pub admin: String,
     /// The settings the server runs with (e.g. to open its database from a test).
     pub settings: Settings,
+    /// The server's overload limit of the report and feed routes (a test may hold its permits).
+    #[allow(dead_code)] // (until the report routes are merged)
+    pub read_limiter: actix_web::web::Data<ReadLimiter>,
     _data_dir: tempfile::TempDir,
-    pg_database: Option<(String, String)>,
+    /// The PostgreSQL server's maintenance URL and the databases made for this test.
+    pg_databases: Option<(String, Vec<String>)>,
+}
+
+/// Creates an empty PostgreSQL database next to `base` and returns its URL and name.
+fn new_pg_database(base: &str) -> (String, String) {
+    let name = format!("styra_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = diesel::PgConnection::establish(base).expect("connect to test PostgreSQL");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .expect("create test database");
+    let url = match base.rfind('/') {
+        Some(i) => format!("{}/{name}", &base[..i]),
+        None => panic!("STYRA_TEST_DATABASE_URL needs a database path"),
+    };
+    (url, name)
 }
 
 /// A response, read whole.
@@ -118,25 +138,52 @@ impl TestApp {
 
     /// Spawns with adjusted settings (e.g. a small body limit or CORS origins).
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        Self::spawn_inner(adjust, false).await
+    }
+
+    /// Spawns with a read replica (`DATABASE_READ_URL`): a second database of the same backend
+    /// (another SQLite file, or another PostgreSQL database), migrated like the primary, stands
+    /// in for a streaming replica. Nothing replicates into it, so a test can tell the two apart
+    /// by writing to it directly ([`TestApp::replica`]).
+    #[allow(dead_code)] // (until the report routes are merged)
+    pub async fn spawn_with_replica(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        Self::spawn_inner(adjust, true).await
+    }
+
+    async fn spawn_inner(adjust: impl FnOnce(&mut Settings), replica: bool) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut settings = Settings::for_data_dir(data_dir.path().to_path_buf());
         settings.jwt_secret = Some(Secret::new(SECRET));
         settings.workers = Some(1);
         settings.db_pool_size = 4;
-        let mut pg_database = None;
-        if let Ok(base) = std::env::var("STYRA_TEST_DATABASE_URL") {
-            let name = format!("styra_test_{}", uuid::Uuid::new_v4().simple());
-            let mut admin =
-                diesel::PgConnection::establish(&base).expect("connect to test PostgreSQL");
-            diesel::sql_query(format!("CREATE DATABASE {name}"))
-                .execute(&mut admin)
-                .expect("create test database");
-            let url = match base.rfind('/') {
-                Some(i) => format!("{}/{name}", &base[..i]),
-                None => panic!("STYRA_TEST_DATABASE_URL needs a database path"),
-            };
+        let pg_base = std::env::var("STYRA_TEST_DATABASE_URL").ok();
+        let mut pg_names = Vec::new();
+        if let Some(base) = &pg_base {
+            let (url, name) = new_pg_database(base);
             settings.database_url = Some(Secret::new(url));
-            pg_database = Some((base, name));
+            pg_names.push(name);
+        }
+        if replica {
+            let url = match &pg_base {
+                Some(base) => {
+                    let (url, name) = new_pg_database(base);
+                    pg_names.push(name);
+                    url
+                }
+                None => data_dir
+                    .path()
+                    .join("replica.db")
+                    .to_string_lossy()
+                    .into_owned(),
+            };
+            // The replica's schema, as replication would bring it.
+            let mut replica_settings = settings.clone();
+            replica_settings.database_url = Some(Secret::new(url.clone()));
+            tokio::task::spawn_blocking(move || open_database(&replica_settings))
+                .await
+                .expect("join")
+                .expect("migrate the replica");
+            settings.database_read_url = Some(Secret::new(url));
         }
         adjust(&mut settings);
         let open_settings = settings.clone();
@@ -154,6 +201,7 @@ impl TestApp {
         )
         .expect("build app");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let read_limiter = app.read_limiter();
         tokio::spawn(app.run_until_stopped());
         // (With a JWKS the server cannot mint; such tests sign their own tokens.)
         let admin = auth
@@ -175,9 +223,22 @@ impl TestApp {
             auth,
             admin,
             settings,
+            read_limiter,
             _data_dir: data_dir,
-            pg_database,
+            pg_databases: pg_base.map(|base| (base, pg_names)),
         }
+    }
+
+    /// The read replica's database, for writing to it directly (see [`TestApp::spawn_with_replica`]).
+    #[allow(dead_code)] // (until the report routes are merged)
+    pub async fn replica(&self) -> Db {
+        let mut settings = self.settings.clone();
+        settings.database_url = settings.database_read_url.clone();
+        assert!(settings.database_url.is_some(), "spawned without a replica");
+        tokio::task::spawn_blocking(move || open_database(&settings))
+            .await
+            .expect("join")
+            .expect("open the replica")
     }
 
     pub fn token(&self, sub: &str, role: Role, orgs: &[&str]) -> String {
@@ -371,10 +432,13 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        if let Some((base, name)) = &self.pg_database {
+        if let Some((base, names)) = &self.pg_databases {
             if let Ok(mut admin) = diesel::PgConnection::establish(base) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut admin);
+                for name in names {
+                    let _ =
+                        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut admin);
+                }
             }
         }
     }

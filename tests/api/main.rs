@@ -6,6 +6,7 @@
 mod helpers;
 
 mod activities;
+mod api_keys;
 mod audit_actions;
 mod audit_findings;
 mod benefit_follow_ups;

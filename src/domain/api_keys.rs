@@ -1,0 +1,521 @@
+//! Read-only API keys: what an admin creates so that Power BI (or any scheduled reader) can pull
+//! reports and the OData feed without a person's token. A key is scoped to organisation subtrees
+//! exactly like a token's `org` claims, stored only as a hash, shown once, and revoked rather than
+//! deleted, so the history of who could read what stays answerable. How a presented key becomes
+//! a principal is in `api_keys/holder.rs`; the key format in `auth/api_key.rs`.
+
+mod holder;
+
+pub use holder::{authenticate, touch, KeyHolder, TOUCH_INTERVAL_SECONDS};
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::api::paging::PageRequest;
+use crate::auth::{api_key, Principal};
+use crate::db::schema::{api_key_organisations, api_keys, organisations};
+use crate::db::DbConnection;
+use crate::domain::changes::{self, ChangeAction, Subject};
+use crate::domain::{clean, new_id, scope, text, time};
+use crate::error::{ApiError, FieldError};
+
+pub const RESOURCE: &str = "api-keys";
+pub const SORT_FIELDS: &[&str] = &["name", "created_at", "last_used_at"];
+/// More subtrees than this is a sign the key should be scoped to a common parent instead.
+pub const MAX_ORGANISATIONS: usize = 50;
+
+/// The stored row. `secret_hash` never leaves this module's queries.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = api_keys)]
+pub struct ApiKeyRow {
+    pub id: String,
+    pub municipality_id: String,
+    pub name: String,
+    pub name_sort: String,
+    pub description: Option<String>,
+    pub prefix: String,
+    pub secret_hash: String,
+    pub created_by: String,
+    pub expires_at: Option<NaiveDateTime>,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub revoked_by: Option<String>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub modified_at: NaiveDateTime,
+}
+
+crate::text_enum! {
+    /// Whether the key works: `active`, or no longer (`revoked` by an admin, `expired` by date).
+    ApiKeyStatus {
+        Active => "active",
+        Revoked => "revoked",
+        Expired => "expired",
+    }
+}
+
+/// An API key as admins see it: everything but the secret, which is only shown at creation.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a0c4-7777-7c1e-9a1b-2f3c4d5e6f70",
+    "municipality_id": "0193a0c4-0000-7c1e-9a1b-2f3c4d5e6f70",
+    "name": "Power BI – nämndrapporter",
+    "description": "Schemalagd uppdatering av socialnämndens rapporter",
+    "prefix": "k3v9x2m4q7ab",
+    "organisation_ids": ["0193a0c4-2222-7c1e-9a1b-2f3c4d5e6f70"],
+    "status": "active",
+    "created_by": "anna.svensson",
+    "expires_at": "2027-12-31T00:00:00.000000Z", "last_used_at": "2026-11-23T05:00:12.000000Z",
+    "revoked_at": null, "revoked_by": null, "version": 1,
+    "created_at": "2026-11-23T09:15:00.000000Z", "modified_at": "2026-11-23T09:15:00.000000Z"
+}))]
+pub struct ApiKey {
+    pub id: String,
+    /// The municipality all of the key's organisations belong to.
+    pub municipality_id: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// The key's public part (`styra_<prefix>_…`): tells keys apart without revealing them.
+    pub prefix: String,
+    /// The organisations whose subtrees the key may read.
+    pub organisation_ids: Vec<String>,
+    pub status: ApiKeyStatus,
+    /// The subject of the admin who created the key.
+    pub created_by: String,
+    #[serde(with = "time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expires_at: Option<NaiveDateTime>,
+    /// When the key was last accepted (updated at most once a minute).
+    #[serde(with = "time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_used_at: Option<NaiveDateTime>,
+    #[serde(with = "time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub revoked_at: Option<NaiveDateTime>,
+    pub revoked_by: Option<String>,
+    pub version: i32,
+    #[serde(with = "time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+    #[serde(with = "time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub modified_at: NaiveDateTime,
+}
+
+/// A key just created: the record plus the key itself, which is never shown again.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a0c4-7777-7c1e-9a1b-2f3c4d5e6f70",
+    "municipality_id": "0193a0c4-0000-7c1e-9a1b-2f3c4d5e6f70",
+    "name": "Power BI – nämndrapporter", "description": null, "prefix": "k3v9x2m4q7ab",
+    "organisation_ids": ["0193a0c4-2222-7c1e-9a1b-2f3c4d5e6f70"], "status": "active",
+    "created_by": "anna.svensson", "expires_at": null, "last_used_at": null,
+    "revoked_at": null, "revoked_by": null, "version": 1,
+    "created_at": "2026-11-23T09:15:00.000000Z", "modified_at": "2026-11-23T09:15:00.000000Z",
+    "key": "styra_k3v9x2m4q7ab_Xq0bT3nLr8VwZ2cY6hJ1sD5fG9kP4mN7aE0uI3oQ"
+}))]
+pub struct ApiKeyCreated {
+    #[serde(flatten)]
+    pub api_key: ApiKey,
+    /// The key. Store it now (e.g. in Power BI's data source credentials): Styra keeps only a
+    /// hash and cannot show it again.
+    pub key: String,
+}
+
+/// A new key.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "name": "Power BI – nämndrapporter",
+    "description": "Schemalagd uppdatering av socialnämndens rapporter",
+    "organisation_ids": ["0193a0c4-2222-7c1e-9a1b-2f3c4d5e6f70"],
+    "expires_at": "2027-12-31T00:00:00Z"
+}))]
+pub struct ApiKeyNew {
+    /// What the key is for, so it can be found and revoked later.
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub description: Option<String>,
+    /// Organisations whose subtrees the key may read, all in one municipality (1–50). A key for
+    /// the whole municipality names the municipality.
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_items = 1, max_items = 50)]
+    pub organisation_ids: Vec<String>,
+    /// When the key stops working by itself (RFC 3339, in the future). Absent: until revoked.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Filters of `GET /api-keys`.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ApiKeyFilter {
+    /// Keys of this municipality.
+    pub municipality_id: Option<String>,
+    /// Keys whose scope names this organisation.
+    pub organisation_id: Option<String>,
+    /// Only keys in this state.
+    #[param(example = "active")]
+    pub status: Option<ApiKeyStatus>,
+}
+
+impl ApiKeyRow {
+    fn status(&self, now: NaiveDateTime) -> ApiKeyStatus {
+        if self.revoked_at.is_some() {
+            ApiKeyStatus::Revoked
+        } else if self.expires_at.is_some_and(|t| t <= now) {
+            ApiKeyStatus::Expired
+        } else {
+            ApiKeyStatus::Active
+        }
+    }
+
+    fn into_api_key(self, organisation_ids: Vec<String>, now: NaiveDateTime) -> ApiKey {
+        ApiKey {
+            status: self.status(now),
+            id: self.id,
+            municipality_id: self.municipality_id,
+            name: self.name,
+            description: self.description,
+            prefix: self.prefix,
+            organisation_ids,
+            created_by: self.created_by,
+            expires_at: self.expires_at,
+            last_used_at: self.last_used_at,
+            revoked_at: self.revoked_at,
+            revoked_by: self.revoked_by,
+            version: self.version,
+            created_at: self.created_at,
+            modified_at: self.modified_at,
+        }
+    }
+}
+
+/// Key creation and revocation are recorded under the municipality, so only principals whose
+/// scope covers the whole municipality see them in `/changes`. The record never holds the key
+/// or its hash (`ApiKey` has neither).
+fn subject(k: &ApiKey) -> Subject<'_> {
+    Subject {
+        resource: RESOURCE,
+        record_id: &k.id,
+        municipality_id: Some(&k.municipality_id),
+        organisation_id: Some(&k.municipality_id),
+    }
+}
+
+/// The organisation ids of each key, in one query.
+fn organisations_of(
+    conn: &mut DbConnection,
+    ids: Vec<String>,
+) -> QueryResult<BTreeMap<String, Vec<String>>> {
+    let pairs: Vec<(String, String)> = api_key_organisations::table
+        .filter(api_key_organisations::api_key_id.eq_any(ids))
+        .order((
+            api_key_organisations::api_key_id.asc(),
+            api_key_organisations::organisation_id.asc(),
+        ))
+        .select((
+            api_key_organisations::api_key_id,
+            api_key_organisations::organisation_id,
+        ))
+        .load(conn)?;
+    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (key, org) in pairs {
+        map.entry(key).or_default().push(org);
+    }
+    Ok(map)
+}
+
+fn with_organisations(conn: &mut DbConnection, row: ApiKeyRow) -> QueryResult<ApiKey> {
+    let mut orgs = organisations_of(conn, vec![row.id.clone()])?;
+    let ids = orgs.remove(&row.id).unwrap_or_default();
+    Ok(row.into_api_key(ids, time::now()))
+}
+
+/// An admin limited by `org` claims sees a key only when every organisation it reads lies in the
+/// admin's subtrees (and the key belongs to a municipality the admin works in).
+fn check_visible(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    key: &ApiKey,
+) -> Result<(), ApiError> {
+    if principal.is_unrestricted() {
+        return Ok(());
+    }
+    let mut visible = crate::domain::focus_areas::works_in(conn, principal, &key.municipality_id)?;
+    for org in &key.organisation_ids {
+        visible = visible && scope::in_scope(conn, principal, org)?;
+    }
+    if visible {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "API key {} reads organisations outside this token's scope",
+            key.id
+        )))
+    }
+}
+
+pub fn get(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<ApiKey, ApiError> {
+    let row = api_keys::table
+        .find(id)
+        .select(ApiKeyRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("API key", id))?;
+    let key = with_organisations(conn, row)?;
+    check_visible(conn, principal, &key)?;
+    Ok(key)
+}
+
+/// Checks the requested organisations: they exist, share one municipality and lie in the
+/// creating admin's scope. Returns the municipality and the distinct ids.
+fn check_organisations(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    requested: &[String],
+) -> Result<(String, Vec<String>), ApiError> {
+    let mut errors = Vec::new();
+    let mut municipalities = BTreeSet::new();
+    let mut ids = BTreeSet::new();
+    for (i, id) in requested.iter().enumerate() {
+        let found: Option<String> = organisations::table
+            .find(id)
+            .select(organisations::municipality_id)
+            .first(conn)
+            .optional()?;
+        match found {
+            Some(m) => {
+                municipalities.insert(m);
+                ids.insert(id.clone());
+            }
+            None => errors.push(FieldError::new(
+                format!("organisation_ids[{i}]"),
+                "no such organisation",
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let mut municipalities = municipalities.into_iter();
+    let (Some(municipality), None) = (municipalities.next(), municipalities.next()) else {
+        return Err(ApiError::field(
+            "organisation_ids",
+            "must all belong to one municipality",
+        ));
+    };
+    for id in &ids {
+        scope::check(conn, principal, id)?;
+    }
+    Ok((municipality, ids.into_iter().collect()))
+}
+
+/// Creates a key and returns it with its plaintext, the only time that is available.
+pub fn create(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    input: ApiKeyNew,
+) -> Result<ApiKeyCreated, ApiError> {
+    principal.require_write(crate::auth::Role::Admin)?;
+    let now = time::now();
+    let expires_at = input.expires_at.map(|t| t.naive_utc());
+    if expires_at.is_some_and(|t| t <= now) {
+        return Err(ApiError::field("expires_at", "must be in the future"));
+    }
+    let (municipality_id, organisation_ids) =
+        check_organisations(conn, principal, &input.organisation_ids)?;
+    let generated = api_key::generate();
+    let row = ApiKeyRow {
+        id: new_id(),
+        municipality_id,
+        name_sort: text::sort_key(&input.name),
+        name: input.name.trim().to_owned(),
+        description: clean(input.description),
+        prefix: generated.prefix,
+        secret_hash: generated.hash,
+        created_by: principal.subject.clone(),
+        expires_at: expires_at.map(|t| chrono::SubsecRound::trunc_subsecs(t, 6)),
+        last_used_at: None,
+        revoked_at: None,
+        revoked_by: None,
+        version: 1,
+        created_at: now,
+        modified_at: now,
+    };
+    diesel::insert_into(api_keys::table)
+        .values(&row)
+        .execute(conn)?;
+    // One row at a time: multi-row inserts do not compile through the MultiConnection.
+    for org in &organisation_ids {
+        diesel::insert_into(api_key_organisations::table)
+            .values((
+                api_key_organisations::api_key_id.eq(&row.id),
+                api_key_organisations::organisation_id.eq(org),
+            ))
+            .execute(conn)?;
+    }
+    let api_key = row.into_api_key(organisation_ids, now);
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Create,
+        subject(&api_key),
+        None,
+        Some(&api_key),
+    )?;
+    Ok(ApiKeyCreated {
+        api_key,
+        key: generated.plaintext,
+    })
+}
+
+/// Revokes a key: from the next request on it is refused. Revoking a revoked key changes nothing.
+pub fn revoke(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: &str,
+    expected_version: Option<i32>,
+) -> Result<ApiKey, ApiError> {
+    principal.require_write(crate::auth::Role::Admin)?;
+    let before = get(conn, principal, id)?;
+    if expected_version.is_some_and(|v| v != before.version) {
+        return Err(ApiError::PreconditionFailed);
+    }
+    if before.revoked_at.is_some() {
+        return Ok(before);
+    }
+    let now = time::now();
+    let n = diesel::update(
+        api_keys::table
+            .filter(api_keys::id.eq(&before.id))
+            .filter(api_keys::version.eq(before.version)),
+    )
+    .set((
+        api_keys::revoked_at.eq(now),
+        api_keys::revoked_by.eq(&principal.subject),
+        api_keys::version.eq(before.version + 1),
+        api_keys::modified_at.eq(now),
+    ))
+    .execute(conn)?;
+    if n != 1 {
+        return Err(ApiError::lost_race(expected_version));
+    }
+    let mut after = before.clone();
+    after.revoked_at = Some(now);
+    after.revoked_by = Some(principal.subject.clone());
+    after.status = ApiKeyStatus::Revoked;
+    after.version = before.version + 1;
+    after.modified_at = now;
+    changes::record(
+        conn,
+        principal,
+        ChangeAction::Update,
+        subject(&after),
+        Some(&before),
+        Some(&after),
+    )?;
+    Ok(after)
+}
+
+/// Lists the keys the principal may see (see [`check_visible`]), newest state first by sort.
+pub fn list(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    filter: &ApiKeyFilter,
+    page: &PageRequest,
+) -> Result<(Vec<ApiKey>, i64), ApiError> {
+    let now = time::now();
+    let build = || {
+        let mut q = api_keys::table.into_boxed();
+        if let Some(roots) = &principal.orgs {
+            let municipalities = organisations::table
+                .filter(organisations::id.eq_any(roots.clone()))
+                .select(organisations::municipality_id);
+            // Keys reading any organisation outside the admin's subtrees.
+            let reaching_outside = api_key_organisations::table
+                .filter(diesel::dsl::not(
+                    api_key_organisations::organisation_id
+                        .eq_any(scope::subtree_ids(roots.clone())),
+                ))
+                .select(api_key_organisations::api_key_id);
+            q = q
+                .filter(api_keys::municipality_id.eq_any(municipalities))
+                .filter(diesel::dsl::not(api_keys::id.eq_any(reaching_outside)));
+        }
+        if let Some(v) = &filter.municipality_id {
+            q = q.filter(api_keys::municipality_id.eq(v.clone()));
+        }
+        if let Some(v) = &filter.organisation_id {
+            let keys = api_key_organisations::table
+                .filter(api_key_organisations::organisation_id.eq(v.clone()))
+                .select(api_key_organisations::api_key_id);
+            q = q.filter(api_keys::id.eq_any(keys));
+        }
+        match filter.status {
+            Some(ApiKeyStatus::Revoked) => q = q.filter(api_keys::revoked_at.is_not_null()),
+            Some(ApiKeyStatus::Expired) => {
+                q = q
+                    .filter(api_keys::revoked_at.is_null())
+                    .filter(api_keys::expires_at.le(now))
+            }
+            Some(ApiKeyStatus::Active) => {
+                q = q.filter(api_keys::revoked_at.is_null()).filter(
+                    api_keys::expires_at
+                        .is_null()
+                        .or(api_keys::expires_at.gt(now)),
+                )
+            }
+            None => {}
+        }
+        if let Some(t) = &page.q {
+            q = q.filter(
+                api_keys::name_sort
+                    .like(text::contains_pattern(t))
+                    .escape('\\'),
+            );
+        }
+        q
+    };
+    let total: i64 = build().count().get_result(conn)?;
+    let q = match (page.sort.as_str(), page.descending) {
+        ("created_at", false) => build().order(api_keys::created_at.asc()),
+        ("created_at", true) => build().order(api_keys::created_at.desc()),
+        // NULLs sort first on SQLite and last on PostgreSQL; say where never-used keys go.
+        ("last_used_at", false) => build().order((
+            api_keys::last_used_at.is_null().desc(),
+            api_keys::last_used_at.asc(),
+        )),
+        ("last_used_at", true) => build().order((
+            api_keys::last_used_at.is_null().asc(),
+            api_keys::last_used_at.desc(),
+        )),
+        (_, false) => build().order(api_keys::name_sort.asc()),
+        (_, true) => build().order(api_keys::name_sort.desc()),
+    };
+    let rows: Vec<ApiKeyRow> = q
+        .then_order_by(api_keys::id.asc())
+        .limit(page.limit)
+        .offset(page.offset)
+        .select(ApiKeyRow::as_select())
+        .load(conn)?;
+    let mut orgs = organisations_of(conn, rows.iter().map(|r| r.id.clone()).collect())?;
+    let keys = rows
+        .into_iter()
+        .map(|r| {
+            let ids = orgs.remove(&r.id).unwrap_or_default();
+            r.into_api_key(ids, now)
+        })
+        .collect();
+    Ok((keys, total))
+}
