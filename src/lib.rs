@@ -10,6 +10,7 @@
 //! - [`domain`]: types, rules and queries per resource area.
 //! - [`demo`]: `styra seed-demo`, a fictional municipality to try the API and reports on.
 //! - [`api`]: handlers per resource area, the route table and the OpenAPI document.
+//! - [`reports`]: report tables computed in SQL, rendered as JSON, CSV and XLSX.
 //! - [`telemetry`]: request ids, logs and metrics.
 
 pub mod api;
@@ -19,5 +20,6 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod reports;
 pub mod startup;
 pub mod telemetry;
