@@ -12,6 +12,7 @@
 //! - [`demo`]: `styra seed-demo`, a fictional municipality to try the API and reports on.
 //! - [`api`]: handlers per resource area, the route table and the OpenAPI document.
 //! - [`overload`]: the concurrency limit of the report and feed routes (429 with Retry-After).
+//! - [`reports`]: report tables computed in SQL, rendered as JSON, CSV and XLSX.
 //! - [`telemetry`]: request ids, logs and metrics.
 
 pub mod api;
@@ -22,5 +23,6 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod overload;
+pub mod reports;
 pub mod startup;
 pub mod telemetry;

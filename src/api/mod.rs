@@ -20,6 +20,7 @@ pub mod paging;
 pub mod people;
 pub mod phase_rules;
 pub mod plans;
+pub mod reports;
 pub mod responses;
 pub mod risks;
 pub mod roadmap_goals;
@@ -62,12 +63,18 @@ use utoipa::{Modify, OpenApi};
         (name = "decisions", description = "Decisions by forum, råd, ledningsgrupp and nämnd, with diarienummer"),
         (name = "audit-findings", description = "The auditors' recommendations and the responses to them"),
         (name = "audit-actions", description = "Actions taken on audit findings: owner, due date, status, evidence"),
+        (name = "reports", description = "Aggregate tables computed in the database, as JSON, CSV or XLSX: documentation completeness, model compliance, portfolio (see docs/reports.md)"),
         (name = "changes", description = "The change history of every record"),
         (name = "api-keys", description = "Read-only API keys for Power BI and other scheduled readers of the report and OData routes (admins only; shown once, stored hashed, revocable)"),
         (name = "health", description = "Liveness, readiness and metrics"),
     )
 )]
 pub struct ApiDoc;
+
+/// The security schemes of the report and OData routes (any one of them suffices): a bearer
+/// token, or a read-only API key in the header, the query or as the Basic password. In
+/// `#[utoipa::path]`: `security(("bearer" = []), ("api_key" = []), ("api_key_query" = []), ("basic" = []))`.
+pub const READER_SECURITY: [&str; 4] = ["bearer", "api_key", "api_key_query", "basic"];
 
 struct Security;
 
@@ -159,6 +166,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     audit_actions::configure(cfg);
     changes::configure(cfg);
     api_keys::configure(cfg);
+    reports::configure(cfg);
 }
 
 /// The OpenAPI document, built from the same route table the server uses.
@@ -173,5 +181,6 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     // After the routes registered their schemas.
     let mut api = api;
     StrictBodies.modify(&mut api);
+    crate::reports::openapi::add_to(&mut api);
     api
 }

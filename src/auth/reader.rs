@@ -140,10 +140,13 @@ async fn key_principal(db: web::Data<Db>, key: String) -> Result<Principal, ApiE
         let id = holder.id.clone();
         let db = db.clone();
         actix_web::rt::spawn(async move {
-            if let Err(e) = db
-                .run(move |conn| Ok(api_keys::touch(conn, &id, now)?))
-                .await
-            {
+            // A write like any other: on SQLite it takes its turn with the write transactions,
+            // or it could commit between one's first read and its first write, which SQLite
+            // then refuses at once ("database is locked").
+            let touched = db
+                .transaction(move |conn| Ok(api_keys::touch(conn, &id, now)?))
+                .await;
+            if let Err(e) = touched {
                 tracing::warn!(error = %e, "could not record an API key's last use");
             }
         });

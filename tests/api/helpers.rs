@@ -22,7 +22,6 @@ pub struct TestApp {
     /// The settings the server runs with (e.g. to open its database from a test).
     pub settings: Settings,
     /// The server's overload limit of the report and feed routes (a test may hold its permits).
-    #[allow(dead_code)] // (until the report routes are merged)
     pub read_limiter: actix_web::web::Data<ReadLimiter>,
     _data_dir: tempfile::TempDir,
     /// The PostgreSQL server's maintenance URL and the databases made for this test.
@@ -145,7 +144,6 @@ impl TestApp {
     /// (another SQLite file, or another PostgreSQL database), migrated like the primary, stands
     /// in for a streaming replica. Nothing replicates into it, so a test can tell the two apart
     /// by writing to it directly ([`TestApp::replica`]).
-    #[allow(dead_code)] // (until the report routes are merged)
     pub async fn spawn_with_replica(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         Self::spawn_inner(adjust, true).await
     }
@@ -230,7 +228,6 @@ impl TestApp {
     }
 
     /// The read replica's database, for writing to it directly (see [`TestApp::spawn_with_replica`]).
-    #[allow(dead_code)] // (until the report routes are merged)
     pub async fn replica(&self) -> Db {
         let mut settings = self.settings.clone();
         settings.database_url = settings.database_read_url.clone();

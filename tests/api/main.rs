@@ -6,6 +6,7 @@
 mod helpers;
 
 mod activities;
+mod api_key_reads;
 mod api_keys;
 mod audit_actions;
 mod audit_findings;
@@ -24,6 +25,8 @@ mod organisations;
 mod people;
 mod phase_rules;
 mod plans;
+mod report_formats;
+mod reports;
 mod risks;
 mod roadmap_actions;
 mod roadmap_goals;
