@@ -10,6 +10,7 @@
 //! - [`domain`]: types, rules and queries per resource area.
 //! - [`demo`]: `styra seed-demo`, a fictional municipality to try the API and reports on.
 //! - [`api`]: handlers per resource area, the route table and the OpenAPI document.
+//! - [`odata`]: the read-only OData v4 feed for Power BI (`/odata/`).
 //! - [`telemetry`]: request ids, logs and metrics.
 
 pub mod api;
@@ -19,5 +20,6 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod odata;
 pub mod startup;
 pub mod telemetry;

@@ -63,6 +63,7 @@ use utoipa::{Modify, OpenApi};
         (name = "audit-actions", description = "Actions taken on audit findings: owner, due date, status, evidence"),
         (name = "changes", description = "The change history of every record"),
         (name = "health", description = "Liveness, readiness and metrics"),
+        (name = "odata", description = "The read-only OData v4 feed for Power BI: service document, $metadata, one entity set per table with $select, $filter, $orderby, $top, $skip, $count and server-driven paging (@odata.nextLink). See docs/power-bi.md."),
     )
 )]
 pub struct ApiDoc;
@@ -139,6 +140,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(health::configure)
         .service(utoipa_actix_web::scope("/api/v1").configure(configure))
+        .service(utoipa_actix_web::scope("/odata").configure(crate::odata::configure))
         .split_for_parts();
     // After the routes registered their schemas.
     let mut api = api;
