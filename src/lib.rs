@@ -11,6 +11,7 @@
 //! - [`demo`]: `styra seed-demo`, a fictional municipality to try the API and reports on.
 //! - [`api`]: handlers per resource area, the route table and the OpenAPI document.
 //! - [`odata`]: the read-only OData v4 feed for Power BI (`/odata/`).
+//! - [`reports`]: report tables computed in SQL, rendered as JSON, CSV and XLSX.
 //! - [`telemetry`]: request ids, logs and metrics.
 
 pub mod api;
@@ -21,5 +22,6 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod odata;
+pub mod reports;
 pub mod startup;
 pub mod telemetry;

@@ -19,6 +19,7 @@ pub mod paging;
 pub mod people;
 pub mod phase_rules;
 pub mod plans;
+pub mod reports;
 pub mod responses;
 pub mod risks;
 pub mod roadmap_goals;
@@ -61,6 +62,7 @@ use utoipa::{Modify, OpenApi};
         (name = "decisions", description = "Decisions by forum, råd, ledningsgrupp and nämnd, with diarienummer"),
         (name = "audit-findings", description = "The auditors' recommendations and the responses to them"),
         (name = "audit-actions", description = "Actions taken on audit findings: owner, due date, status, evidence"),
+        (name = "reports", description = "Aggregate tables computed in the database, as JSON, CSV or XLSX: documentation completeness, model compliance, portfolio (see docs/reports.md)"),
         (name = "changes", description = "The change history of every record"),
         (name = "health", description = "Liveness, readiness and metrics"),
         (name = "odata", description = "The read-only OData v4 feed for Power BI: service document, $metadata, one entity set per table with $select, $filter, $orderby, $top, $skip, $count and server-driven paging (@odata.nextLink). See docs/power-bi.md."),
@@ -130,6 +132,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     audit_findings::configure(cfg);
     audit_actions::configure(cfg);
     changes::configure(cfg);
+    reports::configure(cfg);
 }
 
 /// The OpenAPI document, built from the same route table the server uses.
@@ -145,5 +148,6 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     // After the routes registered their schemas.
     let mut api = api;
     StrictBodies.modify(&mut api);
+    crate::reports::openapi::add_to(&mut api);
     api
 }

@@ -93,3 +93,13 @@ pub struct BadRequest(Problem);
 )]
 #[allow(dead_code)]
 pub struct UnsupportedMediaType(Problem);
+
+/// None of the accepted representations is offered.
+#[derive(IntoResponses)]
+#[response(
+    status = 406,
+    description = "Neither `format` nor `Accept` names a representation offered here (reports: json, csv, xlsx)",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code)]
+pub struct NotAcceptable(Problem);

@@ -24,6 +24,8 @@ mod organisations;
 mod people;
 mod phase_rules;
 mod plans;
+mod report_formats;
+mod reports;
 mod risks;
 mod roadmap_actions;
 mod roadmap_goals;

@@ -1,0 +1,5 @@
+DROP INDEX phase_transitions_overrides;
+DROP INDEX role_assignments_object_role;
+DROP INDEX plans_object_risk_analysis;
+DROP INDEX activities_portfolio;
+DROP INDEX documentation_items_activity_status;

@@ -1,0 +1,210 @@
+//! `documentation-completeness`: the auditors' table as a report. For the activities chosen by
+//! the filters (typically finished projects: `phase=completed,evaluated`), per organisation and
+//! requirement — purpose and goals, budget, time frame and each documentation kind — how many
+//! are done, not applicable and missing; and, in `/gaps`, every activity and what it lacks.
+
+use crate::db::DbConnection;
+use crate::domain::phase_rules::Requirement;
+use crate::report_row;
+use crate::reports::filters::{Filter, ReportContext, REPORTED_REQUIREMENTS};
+use crate::reports::sql::Sql;
+use crate::reports::table::{cells, Cell, ReportRow, ReportTable};
+
+/// The requirements that are activity fields rather than documentation items.
+const FIELD_REQUIREMENTS: &str = "('purpose_and_goals', 'planned_budget', 'time_frame')";
+
+/// The Swedish name of a reported requirement (as the audits call it).
+pub fn label(requirement: Requirement) -> &'static str {
+    match requirement {
+        Requirement::PurposeAndGoals => "Syfte och mål",
+        Requirement::PlannedBudget => "Budget",
+        Requirement::TimeFrame => "Tidsram",
+        Requirement::NeedsAnalysis => "Behovsanalys",
+        Requirement::StakeholderInvolvement => "Delaktighet",
+        Requirement::ProjectPlan => "Projektplan",
+        Requirement::BenefitCalculation => "Nyttokalkyl",
+        Requirement::RiskAnalysis => "Riskanalys",
+        Requirement::DecisionBasis => "Beslutsunderlag",
+        Requirement::FinalReport => "Slutrapport/projektutvärdering",
+        Requirement::ResponsiblePerson => "Ansvarig",
+        Requirement::Prioritisation => "Prioritering",
+    }
+}
+
+/// `req`: the chosen requirements as a derived table (requirement, label, ord). The values are
+/// Styra's own constants, not client input, so they are written as literals.
+fn requirements_cte(ctx: &ReportContext) -> String {
+    let chosen: Vec<Requirement> = REPORTED_REQUIREMENTS
+        .iter()
+        .copied()
+        .filter(|r| ctx.filters.requirement.is_empty() || ctx.filters.requirement.contains(r))
+        .collect();
+    let selects: Vec<String> = chosen
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            format!(
+                "SELECT '{}' AS requirement, '{}' AS label, {} AS ord",
+                r.as_str(),
+                label(*r),
+                i + 1
+            )
+        })
+        .collect();
+    format!("req AS ({})", selects.join(" UNION ALL "))
+}
+
+report_row! {
+    /// One organisation and requirement.
+    pub struct CompletenessRow {
+        organisation_id: String => "Organisations-id", "\"0193a0c4-2222-7c1e-9a1b-2f3c4d5e6f70\"", "The organisation that owns the activities (each organisation in the subtree has its own rows).";
+        organisation_name: String => "Organisation", "\"Socialnämnden\"", "Its name.";
+        requirement: String => "Krav", "\"benefit_calculation\"", "What is documented: purpose_and_goals, planned_budget, time_frame, or a documentation kind (needs_analysis, stakeholder_involvement, project_plan, benefit_calculation, risk_analysis, decision_basis, final_report).";
+        requirement_label: String => "Dokumentation", "\"Nyttokalkyl\"", "The requirement's Swedish name.";
+        activities: i64 => "Aktiviteter", "4", "Activities of the organisation matching the filters.";
+        done: i64 => "Klar", "2", "Activities where it is done: a documentation item with status `done`; for the fields, purpose_and_goals filled in, planned_budget set, or both start_date and end_date set.";
+        not_applicable: i64 => "Ej tillämplig", "0", "Activities whose item is `not_applicable` (with a reason). Always 0 for the fields.";
+        missing: i64 => "Saknas", "2", "activities − done − not_applicable: no item at all, an item still `missing`, or a `draft` (a draft is not done); for the fields, not filled in.";
+        draft: i64 => "Varav utkast", "0", "Of `missing`: items in `draft`.";
+        share_done: Option<f64> [Share] => "Andel klar", "0.5", "done / (activities − not_applicable), 0–1; not applicable items are left out of the denominator. Null when nothing applies.";
+    }
+}
+
+report_row! {
+    /// One activity and one requirement it does not meet.
+    pub struct GapRow {
+        organisation_id: String => "Organisations-id", "\"0193a0c4-2222-7c1e-9a1b-2f3c4d5e6f70\"", "The organisation that owns the activity.";
+        organisation_name: String => "Organisation", "\"Socialnämnden\"", "Its name.";
+        activity_id: String => "Aktivitets-id", "\"0193a0c4-7777-7c1e-9a1b-2f3c4d5e6f70\"", "The activity.";
+        external_id: Option<String> => "Externt id", "\"PRJ-2021-07\"", "The activity's external_id, if any.";
+        title: String => "Aktivitet", "\"Digital signering av myndighetsbeslut\"", "The activity's title.";
+        phase: String => "Fas", "\"completed\"", "The activity's phase.";
+        year: i32 => "År", "2021", "The activity's year.";
+        requirement: String => "Krav", "\"final_report\"", "What is missing (see the summary's `requirement`).";
+        requirement_label: String => "Dokumentation", "\"Slutrapport/projektutvärdering\"", "Its Swedish name.";
+        status: String => "Status", "\"absent\"", "`absent`: no documentation item (or, for a field, not filled in); `missing`: an item that says it is missing; `draft`: an item not yet done.";
+        documentation_item_id: Option<String> => "Dokumentations-id", "null", "The documentation item, when there is one (missing or draft).";
+    }
+}
+
+/// The filtered activities as the CTE `act`.
+fn activities_cte(sql: &mut Sql, ctx: &ReportContext, columns: &str) {
+    sql.push(&format!(
+        "WITH act AS (SELECT {columns} FROM activities a WHERE 1 = 1"
+    ));
+    sql.and_activity_filters("a", ctx);
+    sql.push("), ");
+    sql.push(&requirements_cte(ctx));
+}
+
+fn run_summary(
+    conn: &mut DbConnection,
+    ctx: &ReportContext,
+) -> diesel::QueryResult<Vec<Vec<Cell>>> {
+    let mut sql = Sql::new();
+    activities_cte(
+        &mut sql,
+        ctx,
+        "a.id, a.organisation_id, \
+         CASE WHEN a.purpose_and_goals IS NOT NULL AND TRIM(a.purpose_and_goals) <> '' THEN 1 ELSE 0 END AS has_purpose, \
+         CASE WHEN a.planned_budget IS NOT NULL THEN 1 ELSE 0 END AS has_budget, \
+         CASE WHEN a.start_date IS NOT NULL AND a.end_date IS NOT NULL THEN 1 ELSE 0 END AS has_time_frame",
+    );
+    sql.push(
+        ", per_org AS (
+            SELECT organisation_id, COUNT(*) AS activities, SUM(has_purpose) AS purpose_done,
+                   SUM(has_budget) AS budget_done, SUM(has_time_frame) AS time_frame_done
+            FROM act GROUP BY organisation_id),
+        docs AS (
+            SELECT act.organisation_id, d.kind,
+                   COUNT(CASE WHEN d.status = 'done' THEN 1 END) AS done,
+                   COUNT(CASE WHEN d.status = 'not_applicable' THEN 1 END) AS not_applicable,
+                   COUNT(CASE WHEN d.status = 'draft' THEN 1 END) AS draft
+            FROM act JOIN documentation_items d ON d.activity_id = act.id
+            GROUP BY act.organisation_id, d.kind),
+        counted AS (
+            SELECT p.organisation_id, r.requirement, r.label, r.ord, p.activities,
+                   CASE r.requirement
+                       WHEN 'purpose_and_goals' THEN p.purpose_done
+                       WHEN 'planned_budget' THEN p.budget_done
+                       WHEN 'time_frame' THEN p.time_frame_done
+                       ELSE COALESCE(d.done, 0) END AS done,
+                   COALESCE(d.not_applicable, 0) AS not_applicable,
+                   COALESCE(d.draft, 0) AS draft
+            FROM per_org p CROSS JOIN req r
+            LEFT JOIN docs d ON d.organisation_id = p.organisation_id AND d.kind = r.requirement)
+        SELECT c.organisation_id, o.name AS organisation_name, c.requirement,
+               c.label AS requirement_label, c.activities, c.done, c.not_applicable,
+               c.activities - c.done - c.not_applicable AS missing, c.draft,
+               CASE WHEN c.activities - c.not_applicable = 0 THEN NULL
+                    ELSE CAST(c.done AS DOUBLE PRECISION) / (c.activities - c.not_applicable)
+               END AS share_done
+        FROM counted c JOIN organisations o ON o.id = c.organisation_id
+        ORDER BY o.name_sort, o.id, c.ord",
+    );
+    Ok(cells(sql.load::<CompletenessRow>(conn)?))
+}
+
+fn run_gaps(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<Vec<Cell>>> {
+    let mut sql = Sql::new();
+    activities_cte(
+        &mut sql,
+        ctx,
+        "a.id, a.organisation_id, a.external_id, a.title, a.title_sort, a.phase, a.year, \
+         a.purpose_and_goals, a.planned_budget, a.start_date, a.end_date",
+    );
+    sql.push(&format!(
+        " SELECT act.organisation_id, o.name AS organisation_name, act.id AS activity_id,
+                 act.external_id, act.title, act.phase, act.year, r.requirement,
+                 r.label AS requirement_label,
+                 CASE WHEN r.requirement IN {FIELD_REQUIREMENTS} THEN 'absent'
+                      ELSE COALESCE(d.status, 'absent') END AS status,
+                 d.id AS documentation_item_id
+          FROM act CROSS JOIN req r
+          JOIN organisations o ON o.id = act.organisation_id
+          LEFT JOIN documentation_items d ON d.activity_id = act.id AND d.kind = r.requirement
+          WHERE (r.requirement = 'purpose_and_goals'
+                 AND (act.purpose_and_goals IS NULL OR TRIM(act.purpose_and_goals) = ''))
+             OR (r.requirement = 'planned_budget' AND act.planned_budget IS NULL)
+             OR (r.requirement = 'time_frame' AND (act.start_date IS NULL OR act.end_date IS NULL))
+             OR (r.requirement NOT IN {FIELD_REQUIREMENTS}
+                 AND (d.status IS NULL OR d.status IN ('missing', 'draft')))
+          ORDER BY o.name_sort, o.id, act.title_sort, act.id, r.ord"
+    ));
+    Ok(cells(sql.load::<GapRow>(conn)?))
+}
+
+const FILTERS: &[Filter] = &[
+    Filter::OrganisationId,
+    Filter::Year,
+    Filter::FromYear,
+    Filter::ToYear,
+    Filter::Phase,
+    Filter::Kind,
+    Filter::FocusAreaId,
+    Filter::Requirement,
+];
+
+pub const SUMMARY: ReportTable = ReportTable {
+    key: "documentation_completeness",
+    path: "documentation-completeness",
+    title: "Dokumentationsgrad",
+    summary: "Documentation completeness per organisation and requirement",
+    description: "For the activities the filters choose (the auditors' question is usually about finished projects: `phase=completed,evaluated`), one row per organisation and requirement: purpose and goals (syfte och mål), budget, time frame (tidsram) and each documentation kind (behovsanalys, delaktighet, projektplan, nyttokalkyl, riskanalys, beslutsunderlag, slutrapport). Counts are per activity: done, not applicable, missing (no item at all, an item still `missing`, or a `draft` — a draft is not done), and the share done = done / (activities − not applicable). Each organisation counts the activities it owns itself; `organisation_id` chooses a subtree, and every organisation in it with matching activities gets its rows. The activities behind the missing figures are listed by `/reports/documentation-completeness/gaps`.",
+    filters: FILTERS,
+    required: &[],
+    columns: CompletenessRow::COLUMNS,
+    run: run_summary,
+};
+
+pub const GAPS: ReportTable = ReportTable {
+    key: "documentation_completeness_gaps",
+    path: "documentation-completeness/gaps",
+    title: "Dokumentationsluckor",
+    summary: "Every activity and the documentation it lacks",
+    description: "The rows behind `missing` in `/reports/documentation-completeness`, with the same filters: one row per activity and requirement that is neither done nor not applicable, naming the organisation, the activity (id, external id, title), its phase and year, what is missing and why (`absent`, `missing` or `draft`). Ordered by organisation and title.",
+    filters: FILTERS,
+    required: &[],
+    columns: GapRow::COLUMNS,
+    run: run_gaps,
+};

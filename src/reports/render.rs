@@ -1,0 +1,381 @@
+//! Report output: content negotiation (`?format=` wins over `Accept`) and the three renderings —
+//! JSON (`{report, title, generated_at, filters, columns, rows}`), CSV (UTF-8 with BOM, `,` or
+//! `;`) and XLSX (typed cells, Swedish headers, frozen header row, autofilter).
+
+use actix_web::http::header;
+use actix_web::HttpResponse;
+use chrono::{Datelike, NaiveDate, Timelike};
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook};
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+use crate::error::{ApiError, FieldError};
+use crate::reports::filters::RawReportQuery;
+use crate::reports::table::{Cell, Column, ColumnType, ReportTable, Unit};
+use crate::reports::ReportData;
+
+pub const JSON: &str = "application/json";
+pub const CSV: &str = "text/csv";
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The most rows one XLSX sheet holds (Excel's limit, less the header row).
+const XLSX_MAX_ROWS: usize = 1_048_575;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Json,
+    Csv,
+    Xlsx,
+}
+
+fn not_acceptable(what: &str) -> ApiError {
+    ApiError::NotAcceptable(format!(
+        "{what}; reports are served as json ({JSON}), csv ({CSV}) or xlsx ({XLSX}) — use ?format= or Accept"
+    ))
+}
+
+/// `?format=` wins; otherwise the first acceptable type of `Accept` by quality; JSON by default.
+pub fn negotiate(format: Option<&str>, accept: Option<&str>) -> Result<OutputFormat, ApiError> {
+    if let Some(f) = format {
+        return match f.trim().to_ascii_lowercase().as_str() {
+            "json" => Ok(OutputFormat::Json),
+            "csv" => Ok(OutputFormat::Csv),
+            "xlsx" => Ok(OutputFormat::Xlsx),
+            other => Err(not_acceptable(&format!("format {other:?} is not offered"))),
+        };
+    }
+    let Some(accept) = accept.map(str::trim).filter(|a| !a.is_empty()) else {
+        return Ok(OutputFormat::Json);
+    };
+    let mut ranges: Vec<(f32, String)> = accept
+        .split(',')
+        .filter_map(|part| {
+            let mut pieces = part.split(';');
+            let range = pieces.next()?.trim().to_ascii_lowercase();
+            let q = pieces
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (q > 0.0).then_some((q, range))
+        })
+        .collect();
+    // Stable: equal qualities keep the client's order.
+    ranges.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (_, range) in ranges {
+        let found = match range.as_str() {
+            JSON | "application/*" | "*/*" => Some(OutputFormat::Json),
+            CSV | "text/*" => Some(OutputFormat::Csv),
+            XLSX => Some(OutputFormat::Xlsx),
+            _ => None,
+        };
+        if let Some(f) = found {
+            return Ok(f);
+        }
+    }
+    Err(not_acceptable(&format!("Accept: {accept} matches none")))
+}
+
+/// CSV choices: delimiter and header style.
+#[derive(Debug, Clone, Copy)]
+pub struct CsvOptions {
+    /// `;` for Swedish Excel; decimals then use a decimal comma too.
+    pub semicolon: bool,
+    /// Column keys instead of Swedish headers.
+    pub key_headers: bool,
+}
+
+impl CsvOptions {
+    pub fn parse(raw: &RawReportQuery) -> Result<CsvOptions, ApiError> {
+        let mut errors = Vec::new();
+        let semicolon = match raw.delimiter.as_deref().map(str::trim) {
+            None | Some("comma") | Some(",") => false,
+            Some("semicolon") | Some(";") => true,
+            Some(_) => {
+                errors.push(FieldError::new("delimiter", "must be comma or semicolon"));
+                false
+            }
+        };
+        let key_headers = match raw.header.as_deref().map(str::trim) {
+            None | Some("swedish") => false,
+            Some("key") => true,
+            Some(_) => {
+                errors.push(FieldError::new("header", "must be swedish or key"));
+                false
+            }
+        };
+        if errors.is_empty() {
+            Ok(CsvOptions {
+                semicolon,
+                key_headers,
+            })
+        } else {
+            Err(ApiError::Validation(errors))
+        }
+    }
+}
+
+/// The JSON body: rows as objects keyed by column, in column order.
+struct JsonRows<'a> {
+    columns: &'a [Column],
+    rows: &'a [Vec<Cell>],
+}
+
+struct JsonRow<'a> {
+    columns: &'a [Column],
+    cells: &'a [Cell],
+}
+
+impl Serialize for JsonRow<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.columns.len()))?;
+        for (column, cell) in self.columns.iter().zip(self.cells) {
+            map.serialize_entry(column.key, &cell.to_json())?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for JsonRows<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.rows.len()))?;
+        for cells in self.rows {
+            seq.serialize_element(&JsonRow {
+                columns: self.columns,
+                cells,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct JsonBody<'a> {
+    report: &'static str,
+    title: &'static str,
+    generated_on: NaiveDate,
+    filters: &'a crate::reports::filters::ReportFilters,
+    columns: &'static [Column],
+    rows: JsonRows<'a>,
+}
+
+pub fn json(data: &ReportData) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(&JsonBody {
+        report: data.table.key,
+        title: data.table.title,
+        generated_on: data.generated_on,
+        filters: &data.filters,
+        columns: data.table.columns,
+        rows: JsonRows {
+            columns: data.table.columns,
+            rows: &data.rows,
+        },
+    })
+    .map_err(ApiError::internal)
+}
+
+fn csv_text(cell: &Cell, semicolon: bool) -> String {
+    match cell {
+        Cell::Null => String::new(),
+        Cell::Text(s) => s.clone(),
+        Cell::Integer(n) => n.to_string(),
+        Cell::Decimal(x) if semicolon => x.to_string().replace('.', ","),
+        Cell::Decimal(x) => x.to_string(),
+        Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+        Cell::Datetime(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+        Cell::Bool(b) => b.to_string(),
+    }
+}
+
+pub fn csv(data: &ReportData, options: CsvOptions) -> Result<Vec<u8>, ApiError> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(if options.semicolon { b';' } else { b',' })
+            .from_writer(&mut out);
+        let headers =
+            data.table
+                .columns
+                .iter()
+                .map(|c| if options.key_headers { c.key } else { c.header });
+        writer.write_record(headers).map_err(ApiError::internal)?;
+        for row in &data.rows {
+            writer
+                .write_record(row.iter().map(|c| csv_text(c, options.semicolon)))
+                .map_err(ApiError::internal)?;
+        }
+        writer.flush().map_err(ApiError::internal)?;
+    }
+    Ok(out)
+}
+
+/// An Excel sheet name: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(table: &ReportTable) -> String {
+    table
+        .title
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect()
+}
+
+fn excel_date(d: NaiveDate) -> Option<ExcelDateTime> {
+    ExcelDateTime::from_ymd(
+        u16::try_from(d.year()).ok()?,
+        u8::try_from(d.month()).ok()?,
+        u8::try_from(d.day()).ok()?,
+    )
+    .ok()
+}
+
+pub fn xlsx(data: &ReportData) -> Result<Vec<u8>, ApiError> {
+    if data.rows.len() > XLSX_MAX_ROWS {
+        return Err(ApiError::field(
+            "format",
+            format!(
+                "{} rows do not fit in one XLSX sheet; narrow the filters or use format=csv",
+                data.rows.len()
+            ),
+        ));
+    }
+    let err = |e: rust_xlsxwriter::XlsxError| ApiError::internal(format!("xlsx: {e}"));
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(sheet_name(data.table)).map_err(err)?;
+    let header = Format::new()
+        .set_bold()
+        .set_background_color("#DDEBF7")
+        .set_border_bottom(FormatBorder::Thin);
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let datetime = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+    let sek = Format::new().set_num_format("#,##0");
+    let share = Format::new().set_num_format("0.0%");
+    let plain = Format::new();
+    let columns = data.table.columns;
+    for (c, column) in columns.iter().enumerate() {
+        let col = u16::try_from(c).map_err(ApiError::internal)?;
+        sheet
+            .write_string_with_format(0, col, column.header, &header)
+            .map_err(err)?;
+    }
+    for (r, row) in data.rows.iter().enumerate() {
+        let line = u32::try_from(r + 1).map_err(ApiError::internal)?;
+        for (c, (cell, column)) in row.iter().zip(columns).enumerate() {
+            let col = u16::try_from(c).map_err(ApiError::internal)?;
+            let number_format = match column.unit {
+                Unit::Sek => &sek,
+                Unit::Share => &share,
+                Unit::None => &plain,
+            };
+            match cell {
+                Cell::Null => {}
+                Cell::Text(s) => {
+                    sheet.write_string(line, col, s).map_err(err)?;
+                }
+                Cell::Integer(n) => {
+                    // Kronor and counts stay exact: f64 holds integers up to 2^53.
+                    #[allow(clippy::cast_precision_loss)]
+                    let value = *n as f64;
+                    sheet
+                        .write_number_with_format(line, col, value, number_format)
+                        .map_err(err)?;
+                }
+                Cell::Decimal(x) => {
+                    sheet
+                        .write_number_with_format(line, col, *x, number_format)
+                        .map_err(err)?;
+                }
+                Cell::Date(d) => {
+                    if let Some(x) = excel_date(*d) {
+                        sheet
+                            .write_datetime_with_format(line, col, &x, &date)
+                            .map_err(err)?;
+                    }
+                }
+                Cell::Datetime(t) => {
+                    let x = excel_date(t.date()).and_then(|x| {
+                        x.and_hms(
+                            u16::try_from(t.hour()).ok()?,
+                            u8::try_from(t.minute()).ok()?,
+                            f64::from(t.second()),
+                        )
+                        .ok()
+                    });
+                    if let Some(x) = x {
+                        sheet
+                            .write_datetime_with_format(line, col, &x, &datetime)
+                            .map_err(err)?;
+                    }
+                }
+                Cell::Bool(b) => {
+                    sheet.write_boolean(line, col, *b).map_err(err)?;
+                }
+            }
+        }
+    }
+    let last_row = u32::try_from(data.rows.len()).map_err(ApiError::internal)?;
+    let last_col = u16::try_from(columns.len().saturating_sub(1)).map_err(ApiError::internal)?;
+    sheet.set_freeze_panes(1, 0).map_err(err)?;
+    sheet.autofilter(0, 0, last_row, last_col).map_err(err)?;
+    sheet.set_autofit_max_width(60);
+    sheet.autofit();
+    // Autofit does not see a date's display width; give date columns room for yyyy-mm-dd hh:mm.
+    for (c, column) in columns.iter().enumerate() {
+        if matches!(column.kind, ColumnType::Date | ColumnType::Datetime) {
+            let col = u16::try_from(c).map_err(ApiError::internal)?;
+            let width = if column.kind == ColumnType::Date {
+                12
+            } else {
+                17
+            };
+            sheet
+                .set_column_width(col, width.max(column.header.chars().count() + 2) as f64)
+                .map_err(err)?;
+        }
+    }
+    book.save_to_buffer().map_err(err)
+}
+
+/// A rendered report: bytes, media type and (for downloads) a file name.
+pub struct Rendered {
+    pub body: Vec<u8>,
+    pub content_type: String,
+    pub file_name: Option<String>,
+}
+
+/// Renders the data in one format (CPU work: call it off the async worker).
+pub fn render(
+    data: &ReportData,
+    format: OutputFormat,
+    csv_options: CsvOptions,
+) -> Result<Rendered, ApiError> {
+    let stem = format!("{}-{}", data.table.file_stem(), data.generated_on);
+    let (body, content_type, file_name) = match format {
+        OutputFormat::Json => (json(data)?, JSON.to_owned(), None),
+        OutputFormat::Csv => (
+            csv(data, csv_options)?,
+            format!("{CSV}; charset=utf-8"),
+            Some(format!("{stem}.csv")),
+        ),
+        OutputFormat::Xlsx => (xlsx(data)?, XLSX.to_owned(), Some(format!("{stem}.xlsx"))),
+    };
+    Ok(Rendered {
+        body,
+        content_type,
+        file_name,
+    })
+}
+
+/// The HTTP response: downloads get `Content-Disposition: attachment`.
+pub fn respond(rendered: Rendered) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type(rendered.content_type)
+        .insert_header((header::VARY, "Accept"));
+    if let Some(file) = rendered.file_name {
+        response.insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file}\""),
+        ));
+    }
+    response.body(rendered.body)
+}
