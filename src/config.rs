@@ -130,6 +130,14 @@ pub struct Settings {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "STYRA_WORKERS", global = true)]
     pub workers: Option<usize>,
+    /// The public base URL, e.g. https://styra.kommun.se, for links the server writes (OData
+    /// next links). Default: http:// and the request's Host header; set it behind a TLS proxy.
+    #[arg(long, env = "STYRA_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Rows per OData page unless the client prefers another size (Prefer: odata.maxpagesize).
+    #[arg(long, env = "STYRA_ODATA_PAGE_SIZE", default_value_t = 1000,
+          value_parser = clap::value_parser!(i64).range(1..=10_000), global = true)]
+    pub odata_page_size: i64,
 }
 
 impl Settings {
@@ -175,6 +183,8 @@ impl Settings {
             max_concurrent_reads: None,
             read_queue_timeout: std::time::Duration::from_secs(2).into(),
             workers: Some(2),
+            public_url: None,
+            odata_page_size: 1000,
         }
     }
 }

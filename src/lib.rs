@@ -11,6 +11,7 @@
 //! - [`domain`]: types, rules and queries per resource area.
 //! - [`demo`]: `styra seed-demo`, a fictional municipality to try the API and reports on.
 //! - [`api`]: handlers per resource area, the route table and the OpenAPI document.
+//! - [`odata`]: the read-only OData v4 feed for Power BI (`/odata/`).
 //! - [`overload`]: the concurrency limit of the report and feed routes (429 with Retry-After).
 //! - [`reports`]: report tables computed in SQL, rendered as JSON, CSV and XLSX.
 //! - [`telemetry`]: request ids, logs and metrics.
@@ -22,6 +23,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod odata;
 pub mod overload;
 pub mod reports;
 pub mod startup;

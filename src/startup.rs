@@ -85,6 +85,10 @@ impl Application {
         let db = web::Data::new(database);
         let auth = web::Data::new(auth);
         let metrics = web::Data::new(Metrics::new()?);
+        let feed = web::Data::new(crate::odata::FeedSettings {
+            page_size: settings.odata_page_size,
+            public_url: settings.public_url.clone(),
+        });
         let spec = api::openapi();
         let limit = settings.max_body_bytes;
         let origins = settings.cors_origins.clone();
@@ -95,6 +99,7 @@ impl Application {
                 .app_data(limiter.clone())
                 .app_data(auth.clone())
                 .app_data(metrics.clone())
+                .app_data(feed.clone())
                 .app_data(BodyLimit(limit))
                 .app_data(web::PayloadConfig::new(limit))
                 .app_data(web::JsonConfig::default().limit(limit))
@@ -110,6 +115,7 @@ impl Application {
                 .openapi(ApiDoc::openapi())
                 .configure(api::health::configure)
                 .service(utoipa_actix_web::scope("/api/v1").configure(api::configure))
+                .service(utoipa_actix_web::scope("/odata").configure(crate::odata::configure))
                 .split_for_parts();
             app.route("/metrics", web::get().to(telemetry::metrics_endpoint))
                 .route(

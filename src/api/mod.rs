@@ -67,6 +67,7 @@ use utoipa::{Modify, OpenApi};
         (name = "changes", description = "The change history of every record"),
         (name = "api-keys", description = "Read-only API keys for Power BI and other scheduled readers of the report and OData routes (admins only; shown once, stored hashed, revocable)"),
         (name = "health", description = "Liveness, readiness and metrics"),
+        (name = "odata", description = "The read-only OData v4 feed for Power BI: service document, $metadata, one entity set per table with $select, $filter, $orderby, $top, $skip, $count and server-driven paging (@odata.nextLink). See docs/power-bi.md."),
     )
 )]
 pub struct ApiDoc;
@@ -177,6 +178,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(health::configure)
         .service(utoipa_actix_web::scope("/api/v1").configure(configure))
+        .service(utoipa_actix_web::scope("/odata").configure(crate::odata::configure))
         .split_for_parts();
     // After the routes registered their schemas.
     let mut api = api;

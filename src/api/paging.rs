@@ -113,9 +113,7 @@ pub fn next_url(req: &HttpRequest, offset: i64) -> String {
     let info = req.connection_info();
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (k, v) in form_urlencoded::parse(req.query_string().as_bytes()) {
-        // An API key in the query is not echoed into the body: clients that send it as a query
-        // parameter (Power BI's ApiKeyName) add it to every request themselves.
-        if k != "offset" && k != crate::auth::API_KEY_PARAM {
+        if k != "offset" {
             query.append_pair(&k, &v);
         }
     }

@@ -113,6 +113,84 @@ async fn a_key_reads_reports_in_its_subtree_by_header_query_and_basic() {
 }
 
 #[tokio::test]
+async fn a_key_reads_the_odata_feed_in_its_subtree_and_follows_its_pages() {
+    let app = TestApp::spawn().await;
+    let t = app.tree().await;
+    let (_, key) = key_for(&app, &[&t.social]).await;
+    let names = |r: &Reply| -> Vec<String> {
+        let mut n: Vec<String> = r.body["value"]
+            .as_array()
+            .map(|v| {
+                v.iter()
+                    .filter_map(|o| o["name"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        n.sort();
+        n
+    };
+    // Power BI's credential test, then the navigator's table, by Basic.
+    let by_basic = basic(&key);
+    send_plain(
+        &app,
+        Method::GET,
+        "/odata/",
+        None,
+        &[("Authorization", &by_basic)],
+    )
+    .await
+    .assert_status(200);
+    let r = send_plain(
+        &app,
+        Method::GET,
+        "/odata/organisations",
+        None,
+        &[("Authorization", &by_basic)],
+    )
+    .await;
+    r.assert_status(200);
+    assert_eq!(names(&r), vec!["Socialförvaltningen", "Socialnämnden"]);
+
+    // The key only in the URL: the next link keeps it and can be followed as it is.
+    let first = send_plain(
+        &app,
+        Method::GET,
+        &format!("/odata/organisations?$orderby=name&api_key={key}"),
+        None,
+        &[("Prefer", "odata.maxpagesize=1")],
+    )
+    .await;
+    first.assert_status(200);
+    assert_eq!(names(&first), vec!["Socialförvaltningen"]);
+    let next = first.body["@odata.nextLink"].as_str().unwrap().to_owned();
+    let path = &next[next.find("/odata/").unwrap()..];
+    let second = send_plain(
+        &app,
+        Method::GET,
+        path,
+        None,
+        &[("Prefer", "odata.maxpagesize=1")],
+    )
+    .await;
+    second.assert_status(200);
+    assert_eq!(names(&second), vec!["Socialnämnden"]);
+    // The feed has no write routes for a key to try.
+    let write = send_plain(
+        &app,
+        Method::POST,
+        "/odata/organisations",
+        Some(&json!({"name": "X"})),
+        &[("X-Api-Key", &key)],
+    )
+    .await;
+    assert!(write.status.is_client_error(), "{}", write.status);
+    assert_eq!(
+        app.get("/api/v1/organisations", &app.admin).await.total(),
+        5
+    );
+}
+
+#[tokio::test]
 async fn revoked_expired_and_wrong_keys_are_refused_without_echoing_them() {
     let app = TestApp::spawn().await;
     let t = app.tree().await;

@@ -19,6 +19,7 @@ mod demo;
 mod documentation_items;
 mod focus_areas;
 mod objects;
+mod odata;
 mod openapi;
 mod operations;
 mod organisations;

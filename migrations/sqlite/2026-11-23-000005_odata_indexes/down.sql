@@ -1,0 +1,14 @@
+DROP INDEX IF EXISTS organisations_created;
+DROP INDEX IF EXISTS objects_created;
+DROP INDEX IF EXISTS systems_created;
+DROP INDEX IF EXISTS role_assignments_created;
+DROP INDEX IF EXISTS plans_created;
+DROP INDEX IF EXISTS budget_lines_created;
+DROP INDEX IF EXISTS activities_created;
+DROP INDEX IF EXISTS documentation_items_created;
+DROP INDEX IF EXISTS benefits_created;
+DROP INDEX IF EXISTS risks_created;
+DROP INDEX IF EXISTS roadmaps_created;
+DROP INDEX IF EXISTS decisions_created;
+DROP INDEX IF EXISTS audit_findings_created;
+DROP INDEX IF EXISTS audit_actions_created;

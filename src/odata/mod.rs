@@ -1,0 +1,59 @@
+//! The read-only OData v4 feed at `/odata/` that Power BI's "OData feed" connector loads:
+//! the service document, `$metadata` (CSDL), and one entity set per flat table, with `$select`,
+//! `$filter`, `$orderby`, `$top`, `$skip`, `$count` and server-driven keyset paging
+//! (`@odata.nextLink`). Rows are limited to the caller's organisation subtrees, as in the REST
+//! lists. See `docs/power-bi.md`.
+//!
+//! - [`model`]: EDM types, properties, entity sets; [`tables`]: the fourteen flat tables.
+//! - [`filter`]: the `$filter` tokenizer and parser; [`options`]: every query option.
+//! - [`sql`]: the generated SQL (bound parameters only); [`exec`]: running it on either backend.
+//! - [`csdl`]: the service document and `$metadata`; [`handlers`]: the routes.
+
+pub mod csdl;
+pub mod exec;
+pub mod filter;
+pub mod handlers;
+pub mod model;
+pub mod options;
+pub mod sql;
+pub mod tables;
+
+pub use handlers::configure;
+
+/// Feed settings shared by the handlers.
+#[derive(Debug, Clone)]
+pub struct FeedSettings {
+    /// Rows per page unless the client prefers fewer.
+    pub page_size: i64,
+    /// The public base URL (`https://styra.kommun.se`), when configured.
+    pub public_url: Option<String>,
+}
+
+/// The most rows a client may ask for per page with `Prefer: odata.maxpagesize`.
+pub const MAX_PAGE_SIZE: i64 = 10_000;
+
+impl FeedSettings {
+    /// The URL links start with: the configured public URL, or the scheme this server speaks and
+    /// the request's Host header. Forwarded headers are not trusted: behind a proxy that
+    /// terminates TLS, configure `STYRA_PUBLIC_URL`.
+    pub fn base_url(&self, req: &actix_web::HttpRequest) -> String {
+        if let Some(url) = &self.public_url {
+            return url.trim_end_matches('/').to_owned();
+        }
+        let config = req.app_config();
+        let scheme = if config.secure() { "https" } else { "http" };
+        let host = req
+            .headers()
+            .get(actix_web::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| {
+                !h.is_empty()
+                    && h.chars().all(|c| {
+                        c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')
+                    })
+            })
+            .map(str::to_owned)
+            .unwrap_or_else(|| config.host().to_owned());
+        format!("{scheme}://{host}")
+    }
+}

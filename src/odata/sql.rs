@@ -1,0 +1,425 @@
+//! The SQL behind a flat entity set: the database renders each row as JSON text (so a dynamic
+//! `$select` needs no per-table Rust types and the rows are spliced into the response as they
+//! are), the filter becomes a WHERE clause with bound parameters only, and paging is keyset
+//! paging on the `$orderby` columns plus `id`. Column names come from the entity definition only.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::filter::{CmpOp, Expr, Literal, StringFn};
+use super::model::{EdmType, Property, ScopeColumn, TableSet};
+use super::options::{Direction, QueryOptions};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// A bound parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlValue {
+    Text(String),
+    BigInt(i64),
+    Double(f64),
+    Bool(bool),
+    Date(NaiveDate),
+    Timestamp(NaiveDateTime),
+}
+
+/// SQL text with `$n` placeholders and their values in order.
+#[derive(Debug, Default)]
+pub struct SqlQuery {
+    pub text: String,
+    pub binds: Vec<SqlValue>,
+}
+
+impl SqlQuery {
+    fn bind(&mut self, value: SqlValue) -> String {
+        self.binds.push(value);
+        format!("${}", self.binds.len())
+    }
+}
+
+/// PostgreSQL limits a function call to 100 arguments: `json_build_object` takes two per property.
+pub const MAX_PROPERTIES: usize = 50;
+
+/// A property's value as it appears in the JSON row: ISO dates and `…Z` timestamps with
+/// microseconds, booleans as JSON booleans (SQLite stores 0/1).
+fn json_value(dialect: Dialect, p: &Property) -> String {
+    let c = p.name;
+    match (dialect, p.edm) {
+        (Dialect::Sqlite, EdmType::Boolean) => {
+            format!("json(CASE WHEN {c} IS NULL THEN NULL WHEN {c} THEN 'true' ELSE 'false' END)")
+        }
+        // Stored as `YYYY-MM-DD HH:MM:SS[.ffffff]`; padded to six digits as PostgreSQL prints.
+        (Dialect::Sqlite, EdmType::DateTimeOffset) => format!(
+            "substr({c},1,10)||'T'||substr({c},12,8)||'.'||substr(substr({c},21)||'000000',1,6)||'Z'"
+        ),
+        (Dialect::Postgres, EdmType::DateTimeOffset) => {
+            format!("to_char({c}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
+        }
+        (Dialect::Postgres, EdmType::Date) => format!("to_char({c}, 'YYYY-MM-DD')"),
+        _ => c.to_owned(),
+    }
+}
+
+/// What a property orders by: its sort key column, and on PostgreSQL bytewise for text (as
+/// SQLite compares), so both databases return the same order. `id` keeps its own collation so
+/// the primary key index serves the default order.
+fn order_column(dialect: Dialect, p: &Property) -> String {
+    if let Some(sort) = p.sort_column {
+        return sort.to_owned();
+    }
+    if dialect == Dialect::Postgres && p.edm == EdmType::String && p.name != "id" {
+        return format!("{} COLLATE \"C\"", p.name);
+    }
+    p.name.to_owned()
+}
+
+/// A literal as a parameter for a property of the given type (already type-checked).
+fn sql_value(edm: EdmType, value: &Literal) -> Option<SqlValue> {
+    Some(match (edm, value) {
+        (_, Literal::String(s)) => SqlValue::Text(s.clone()),
+        (EdmType::Int32 | EdmType::Int64, Literal::Int(n)) => SqlValue::BigInt(*n),
+        (_, Literal::Int(n)) => SqlValue::Double(*n as f64),
+        (_, Literal::Decimal(x)) => SqlValue::Double(*x),
+        (_, Literal::Bool(b)) => SqlValue::Bool(*b),
+        (_, Literal::Date(d)) => SqlValue::Date(*d),
+        (_, Literal::DateTime(t)) => SqlValue::Timestamp(*t),
+        (_, Literal::Null) => return None,
+    })
+}
+
+fn op_sql(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Eq => "=",
+        CmpOp::Ne => "<>",
+        CmpOp::Gt => ">",
+        CmpOp::Ge => ">=",
+        CmpOp::Lt => "<",
+        CmpOp::Le => "<=",
+    }
+}
+
+/// Translates a filter with OData's two-valued logic: a comparison with a null property is
+/// false, except `ne` (true). `not` is pushed down to the comparisons, so a comparison that
+/// becomes true for null says so with `OR col IS NULL` rather than relying on SQL's NULLs.
+fn filter_sql(q: &mut SqlQuery, dialect: Dialect, expr: &Expr, negate: bool) -> String {
+    match expr {
+        Expr::And(a, b) | Expr::Or(a, b) => {
+            let is_and = matches!(expr, Expr::And(..)) != negate;
+            let left = filter_sql(q, dialect, a, negate);
+            let right = filter_sql(q, dialect, b, negate);
+            format!("({left} {} {right})", if is_and { "AND" } else { "OR" })
+        }
+        Expr::Not(inner) => filter_sql(q, dialect, inner, !negate),
+        Expr::Const(b) => if *b != negate { "1=1" } else { "1=0" }.to_owned(),
+        Expr::Text {
+            function,
+            property,
+            text,
+        } => {
+            let c = property.name;
+            let sql = match (function, dialect) {
+                (StringFn::Contains, Dialect::Sqlite) => {
+                    format!("instr({c}, {}) > 0", q.bind(SqlValue::Text(text.clone())))
+                }
+                (StringFn::Contains, Dialect::Postgres) => {
+                    format!("strpos({c}, {}) > 0", q.bind(SqlValue::Text(text.clone())))
+                }
+                (StringFn::StartsWith, Dialect::Sqlite) => format!(
+                    "substr({c}, 1, {}) = {}",
+                    q.bind(SqlValue::BigInt(text.chars().count() as i64)),
+                    q.bind(SqlValue::Text(text.clone()))
+                ),
+                (StringFn::StartsWith, Dialect::Postgres) => format!(
+                    "left({c}, {}::int) = {}",
+                    q.bind(SqlValue::BigInt(text.chars().count() as i64)),
+                    q.bind(SqlValue::Text(text.clone()))
+                ),
+                (StringFn::EndsWith, Dialect::Sqlite) => format!(
+                    "substr({c}, -{}) = {}",
+                    q.bind(SqlValue::BigInt(text.chars().count() as i64)),
+                    q.bind(SqlValue::Text(text.clone()))
+                ),
+                (StringFn::EndsWith, Dialect::Postgres) => format!(
+                    "right({c}, {}::int) = {}",
+                    q.bind(SqlValue::BigInt(text.chars().count() as i64)),
+                    q.bind(SqlValue::Text(text.clone()))
+                ),
+            };
+            // A function of null is null, and `not null` stays null (false): SQL agrees.
+            if negate {
+                format!("NOT ({sql})")
+            } else {
+                sql
+            }
+        }
+        Expr::Compare {
+            property,
+            op,
+            value,
+        } => {
+            let c = property.name;
+            let Some(bound) = sql_value(property.edm, value) else {
+                return if (*op == CmpOp::Eq) != negate {
+                    format!("{c} IS NULL")
+                } else {
+                    format!("{c} IS NOT NULL")
+                };
+            };
+            let original = *op;
+            let op = if negate { op.negated() } else { original };
+            let column = if matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                c.to_owned()
+            } else {
+                // Ranges over text compare bytewise on both databases.
+                let mut plain = *property;
+                plain.sort_column = None;
+                order_column(dialect, &plain)
+            };
+            let sql = format!("{column} {} {}", op_sql(op), q.bind(bound));
+            // OData: null ne x is true, every other comparison with null is false.
+            let true_for_null = (original == CmpOp::Ne) != negate;
+            if property.nullable && true_for_null {
+                format!("({sql} OR {c} IS NULL)")
+            } else {
+                sql
+            }
+        }
+    }
+}
+
+/// Rows after the previous page's last row, in `ORDER BY` order (nulls first ascending, last
+/// descending, as OData orders them).
+fn keyset_sql(
+    q: &mut SqlQuery,
+    dialect: Dialect,
+    order: &[(Property, Direction)],
+    after: &[Literal],
+) -> String {
+    let mut alternatives = Vec::new();
+    for i in 0..order.len() {
+        let mut terms = Vec::new();
+        for ((p, _), v) in order.iter().zip(after).take(i) {
+            let c = order_column(dialect, p);
+            terms.push(match key_value(p, v) {
+                None => format!("{c} IS NULL"),
+                Some(b) => format!("{c} = {}", q.bind(b)),
+            });
+        }
+        let (p, direction) = &order[i];
+        let c = order_column(dialect, p);
+        terms.push(match (direction, key_value(p, &after[i])) {
+            (Direction::Asc, None) => format!("{c} IS NOT NULL"),
+            (Direction::Asc, Some(b)) => format!("{c} > {}", q.bind(b)),
+            (Direction::Desc, None) => "1=0".to_owned(),
+            (Direction::Desc, Some(b)) if p.nullable => {
+                format!("({c} < {} OR {c} IS NULL)", q.bind(b))
+            }
+            (Direction::Desc, Some(b)) => format!("{c} < {}", q.bind(b)),
+        });
+        alternatives.push(format!("({})", terms.join(" AND ")));
+    }
+    format!("({})", alternatives.join(" OR "))
+}
+
+fn key_value(p: &Property, v: &Literal) -> Option<SqlValue> {
+    if p.sort_column.is_some() {
+        return sql_value(EdmType::String, v);
+    }
+    sql_value(p.edm, v)
+}
+
+/// The WHERE clause: scope, filter and (for pages after the first) the keyset condition.
+fn where_sql(
+    q: &mut SqlQuery,
+    dialect: Dialect,
+    set: &TableSet,
+    opts: &QueryOptions,
+    scope: Option<&[String]>,
+    with_keyset: bool,
+) -> String {
+    let mut conds = Vec::new();
+    if let Some(roots) = scope {
+        if roots.is_empty() {
+            conds.push("1=0".to_owned());
+        } else {
+            let list: Vec<String> = roots
+                .iter()
+                .map(|r| q.bind(SqlValue::Text(r.clone())))
+                .collect();
+            let column = match set.scope {
+                ScopeColumn::Id => "id",
+                ScopeColumn::OrganisationId => "organisation_id",
+            };
+            conds.push(format!(
+                "{column} IN (SELECT descendant_id FROM org_closure WHERE ancestor_id IN ({}))",
+                list.join(", ")
+            ));
+        }
+    }
+    if let Some(filter) = &opts.filter {
+        conds.push(filter_sql(q, dialect, filter, false));
+    }
+    if with_keyset {
+        if let Some(after) = &opts.after {
+            conds.push(keyset_sql(q, dialect, &opts.order, after));
+        }
+    }
+    if conds.is_empty() {
+        "1=1".to_owned()
+    } else {
+        conds.join(" AND ")
+    }
+}
+
+/// One page: `json` (the selected properties as a JSON object) and `sort_key` (the order-key values as
+/// a JSON array, for the next page's token), `limit` rows after `offset`.
+pub fn page_query(
+    dialect: Dialect,
+    set: &TableSet,
+    opts: &QueryOptions,
+    scope: Option<&[String]>,
+    limit: i64,
+) -> SqlQuery {
+    let mut q = SqlQuery::default();
+    let pairs: Vec<String> = opts
+        .select
+        .iter()
+        .map(|p| format!("'{}', {}", p.name, json_value(dialect, p)))
+        .collect();
+    let keys: Vec<String> = opts
+        .order
+        .iter()
+        .map(|(p, _)| match p.sort_column {
+            Some(sort) => sort.to_owned(),
+            None => json_value(dialect, p),
+        })
+        .collect();
+    let (object, array, text) = match dialect {
+        Dialect::Sqlite => ("json_object", "json_array", ""),
+        Dialect::Postgres => ("json_build_object", "json_build_array", "::text"),
+    };
+    let conditions = where_sql(&mut q, dialect, set, opts, scope, true);
+    let order: Vec<String> = opts
+        .order
+        .iter()
+        .map(|(p, d)| {
+            let c = order_column(dialect, p);
+            match (d, p.nullable) {
+                (Direction::Asc, false) => format!("{c} ASC"),
+                (Direction::Desc, false) => format!("{c} DESC"),
+                (Direction::Asc, true) => format!("{c} ASC NULLS FIRST"),
+                (Direction::Desc, true) => format!("{c} DESC NULLS LAST"),
+            }
+        })
+        .collect();
+    let limit = q.bind(SqlValue::BigInt(limit));
+    // The skip applies to the first page only: later pages start after their token.
+    let offset = if opts.after.is_none() && opts.skip > 0 {
+        format!(" OFFSET {}", q.bind(SqlValue::BigInt(opts.skip)))
+    } else {
+        String::new()
+    };
+    q.text = format!(
+        "SELECT {object}({}){text} AS json, {array}({}){text} AS sort_key FROM {} WHERE {conditions} ORDER BY {} LIMIT {limit}{offset}",
+        pairs.join(", "),
+        keys.join(", "),
+        set.name,
+        order.join(", ")
+    );
+    q
+}
+
+/// The number of rows matching the scope and filter (`$count=true`, `/$count`).
+pub fn count_query(
+    dialect: Dialect,
+    set: &TableSet,
+    opts: &QueryOptions,
+    scope: Option<&[String]>,
+) -> SqlQuery {
+    let mut q = SqlQuery::default();
+    let conditions = where_sql(&mut q, dialect, set, opts, scope, false);
+    q.text = format!("SELECT COUNT(*) AS n FROM {} WHERE {conditions}", set.name);
+    q
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::odata::{options, tables};
+
+    fn opts(query: &str) -> QueryOptions {
+        options::parse(query, tables::ACTIVITIES.properties, "id").unwrap()
+    }
+
+    #[test]
+    fn values_are_bound_never_interpolated() {
+        let o = opts("$filter=title eq 'x'' OR 1=1 --'");
+        let q = page_query(Dialect::Postgres, &tables::ACTIVITIES, &o, None, 11);
+        assert!(!q.text.contains("OR 1=1"), "{}", q.text);
+        assert_eq!(q.binds[0], SqlValue::Text("x' OR 1=1 --".into()));
+        assert!(q.text.contains("title = $1"), "{}", q.text);
+        assert!(q.text.ends_with("ORDER BY id ASC LIMIT $2"), "{}", q.text);
+    }
+
+    #[test]
+    fn not_and_ne_keep_null_rows_as_odata_does() {
+        let o = opts("$filter=not (planned_budget gt 5) and phase ne 'idea'");
+        let q = count_query(Dialect::Sqlite, &tables::ACTIVITIES, &o, None);
+        assert!(
+            q.text
+                .contains("((planned_budget <= $1 OR planned_budget IS NULL) AND phase <> $2)"),
+            "{}",
+            q.text
+        );
+        let o = opts("$filter=not (plan_id eq null or year eq 2026)");
+        let q = count_query(Dialect::Sqlite, &tables::ACTIVITIES, &o, None);
+        assert!(
+            q.text.contains("(plan_id IS NOT NULL AND year <> $1)"),
+            "{}",
+            q.text
+        );
+    }
+
+    #[test]
+    fn scope_and_keyset() {
+        let token = options::encode_token(&[
+            serde_json::Value::from("skola"),
+            serde_json::Value::from("id-9"),
+        ]);
+        let o = opts(&format!("$orderby=title desc&$skiptoken={token}"));
+        let roots = vec!["org-1".to_owned()];
+        let q = page_query(
+            Dialect::Postgres,
+            &tables::ACTIVITIES,
+            &o,
+            Some(&roots),
+            1001,
+        );
+        assert!(q.text.contains(
+            "organisation_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id IN ($1))"
+        ), "{}", q.text);
+        assert!(
+            q.text
+                .contains("((title_sort < $2) OR (title_sort = $3 AND id > $4))"),
+            "{}",
+            q.text
+        );
+        assert!(
+            q.text.contains("ORDER BY title_sort DESC, id ASC"),
+            "{}",
+            q.text
+        );
+    }
+
+    #[test]
+    fn every_table_fits_one_json_call() {
+        for set in tables::ALL {
+            assert!(set.properties.len() <= MAX_PROPERTIES, "{}", set.name);
+            assert_eq!(set.properties[0].name, "id");
+            assert!(set.property("modified_at").is_some(), "{}", set.name);
+        }
+    }
+}
