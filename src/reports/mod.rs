@@ -6,6 +6,8 @@
 //! and schemas ([`openapi`]) and `docs/reports.md` ([`docs`]). To add one: write a module with a
 //! `report_row!` struct and a run function, and add its `ReportTable` to [`REGISTRY`].
 
+pub mod benefits;
+pub mod budget;
 pub mod docs;
 pub mod documentation_completeness;
 pub mod filters;
@@ -31,6 +33,10 @@ pub static REGISTRY: &[ReportTable] = &[
     model_compliance::SUMMARY,
     model_compliance::DETAILS,
     portfolio::TABLE,
+    budget::BUDGET,
+    budget::IT_COST,
+    benefits::BENEFITS,
+    benefits::MISSING_FOLLOW_UPS,
 ];
 
 /// Every report table with its columns.

@@ -28,6 +28,7 @@ mod phase_rules;
 mod plans;
 mod report_formats;
 mod reports;
+mod reports_budget_benefits;
 mod risks;
 mod roadmap_actions;
 mod roadmap_goals;
