@@ -6,13 +6,16 @@
 //! and schemas ([`openapi`]) and `docs/reports.md` ([`docs`]). To add one: write a module with a
 //! `report_row!` struct and a run function, and add its `ReportTable` to [`REGISTRY`].
 
+pub mod audit_follow_up;
 pub mod docs;
 pub mod documentation_completeness;
 pub mod filters;
 pub mod model_compliance;
 pub mod openapi;
+pub mod overview;
 pub mod portfolio;
 pub mod render;
+pub mod roadmap_timeline;
 pub mod sql;
 pub mod table;
 
@@ -31,6 +34,10 @@ pub static REGISTRY: &[ReportTable] = &[
     model_compliance::SUMMARY,
     model_compliance::DETAILS,
     portfolio::TABLE,
+    roadmap_timeline::TABLE,
+    audit_follow_up::SUMMARY,
+    audit_follow_up::OVERDUE_ACTIONS,
+    overview::TABLE,
 ];
 
 /// Every report table with its columns.

@@ -25,6 +25,7 @@ mod phase_rules;
 mod plans;
 mod report_formats;
 mod reports;
+mod reports_followup;
 mod risks;
 mod roadmap_actions;
 mod roadmap_goals;

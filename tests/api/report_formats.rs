@@ -14,7 +14,7 @@ use crate::reports::{raw, rows};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-async fn seeded() -> TestApp {
+pub async fn seeded() -> TestApp {
     let app = TestApp::spawn().await;
     let settings = app.settings.clone();
     tokio::task::spawn_blocking(move || {
@@ -63,7 +63,7 @@ async fn report_paths(app: &TestApp) -> Vec<(String, Value)> {
 async fn every_report_comes_as_json_csv_and_xlsx() {
     let app = seeded().await;
     let tables = report_paths(&app).await;
-    assert_eq!(tables.len(), 5);
+    assert_eq!(tables.len(), 9);
     for (path, table) in &tables {
         let columns = table["columns"].as_array().cloned().unwrap_or_default();
         let keys: Vec<&str> = columns.iter().filter_map(|c| c["key"].as_str()).collect();
