@@ -1,5 +1,5 @@
 //! Reports: aggregate tables computed in SQL (GROUP BY on the database) and served under
-//! `/api/v1/reports/` as JSON, CSV and XLSX, and (later) as OData entity sets.
+//! `/api/v1/reports/` as JSON, CSV and XLSX, and as OData entity sets (`src/odata`).
 //!
 //! A report table is one SQL query plus one column list ([`table::ReportTable`]); the
 //! [`registry`] lists them all, and the same definitions generate the routes, the OpenAPI paths
@@ -8,13 +8,16 @@
 
 pub mod benefits;
 pub mod budget;
+pub mod audit_follow_up;
 pub mod docs;
 pub mod documentation_completeness;
 pub mod filters;
 pub mod model_compliance;
 pub mod openapi;
+pub mod overview;
 pub mod portfolio;
 pub mod render;
+pub mod roadmap_timeline;
 pub mod sql;
 pub mod table;
 
@@ -37,6 +40,10 @@ pub static REGISTRY: &[ReportTable] = &[
     budget::IT_COST,
     benefits::BENEFITS,
     benefits::MISSING_FOLLOW_UPS,
+    roadmap_timeline::TABLE,
+    audit_follow_up::SUMMARY,
+    audit_follow_up::OVERDUE_ACTIONS,
+    overview::TABLE,
 ];
 
 /// Every report table with its columns.

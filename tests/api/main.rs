@@ -29,6 +29,7 @@ mod plans;
 mod report_formats;
 mod reports;
 mod reports_budget_benefits;
+mod reports_followup;
 mod risks;
 mod roadmap_actions;
 mod roadmap_goals;

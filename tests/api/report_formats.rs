@@ -14,7 +14,7 @@ use crate::reports::{raw, rows};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-async fn seeded() -> TestApp {
+pub async fn seeded() -> TestApp {
     let app = TestApp::spawn().await;
     let settings = app.settings.clone();
     tokio::task::spawn_blocking(move || {
