@@ -21,3 +21,4 @@ pub mod domain;
 pub mod error;
 pub mod startup;
 pub mod telemetry;
+pub mod transfer;

@@ -26,6 +26,7 @@ pub mod roadmaps;
 pub mod role_assignments;
 pub mod role_types;
 pub mod systems;
+pub mod transfer;
 
 use utoipa::openapi::schema::{AdditionalProperties, Schema};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -61,6 +62,7 @@ use utoipa::{Modify, OpenApi};
         (name = "decisions", description = "Decisions by forum, råd, ledningsgrupp and nämnd, with diarienummer"),
         (name = "audit-findings", description = "The auditors' recommendations and the responses to them"),
         (name = "audit-actions", description = "Actions taken on audit findings: owner, due date, status, evidence"),
+        (name = "import-export", description = "Bulk import (Excel, CSV, JSON; all or nothing, every error listed), templates, and exports that import back exactly"),
         (name = "changes", description = "The change history of every record"),
         (name = "health", description = "Liveness, readiness and metrics"),
     )
@@ -129,6 +131,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     audit_findings::configure(cfg);
     audit_actions::configure(cfg);
     changes::configure(cfg);
+    transfer::configure(cfg);
 }
 
 /// The OpenAPI document, built from the same route table the server uses.
