@@ -16,6 +16,7 @@ mod decisions;
 mod demo;
 mod documentation_items;
 mod focus_areas;
+mod import_export;
 mod objects;
 mod openapi;
 mod operations;
