@@ -9,6 +9,7 @@
 //! - [`error`]: the one error type, rendered as RFC 9457 problem documents.
 //! - [`domain`]: types, rules and queries per resource area.
 //! - [`demo`]: `styra seed-demo`, a fictional municipality to try the API and reports on.
+//! - [`import`]: reading uploaded xlsx, CSV and JSON files into tables of cells (no database).
 //! - [`api`]: handlers per resource area, the route table and the OpenAPI document.
 //! - [`telemetry`]: request ids, logs and metrics.
 
@@ -19,6 +20,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod import;
 pub mod startup;
 pub mod telemetry;
 pub mod transfer;

@@ -27,6 +27,7 @@ pub mod role_assignments;
 pub mod role_types;
 pub mod systems;
 pub mod transfer;
+pub mod upload;
 
 use utoipa::openapi::schema::{AdditionalProperties, Schema};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};

@@ -116,11 +116,14 @@ async fn create_import(
     let limit = req
         .app_data::<ImportLimit>()
         .map_or(100 * 1024 * 1024, |l| l.0);
-    let _ = (&req, payload, limit);
-    let sheets: Vec<crate::transfer::sheet::Sheet> = Vec::new();
+    let upload = crate::api::upload::read(&req, payload, limit).await?;
+    let sheets = match crate::api::upload::parse(&upload, params.resource.as_deref()) {
+        Ok(sheets) => sheets,
+        Err(u) => return crate::api::upload::respond(u),
+    };
     let options = import::Options {
         dry_run: params.dry_run,
-        resource: params.resource.clone(),
+        resource: params.resource.clone().or(upload.resource_hint()),
     };
     let outcome = db
         .transaction(move |conn| {

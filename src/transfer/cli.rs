@@ -32,8 +32,8 @@ pub fn import(db: &Db, args: &ImportArgs) -> anyhow::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let sheets =
-        crate::transfer::sheet::read(None, &bytes, &name).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let sheets = crate::import::read(None, &bytes, &name)
+        .map_err(|e| anyhow::anyhow!("the file could not be read: {e}"))?;
     let rows: usize = sheets.iter().map(|s| s.rows.len()).sum();
     eprintln!(
         "read {rows} rows in {} sheet(s) in {:.1} s",

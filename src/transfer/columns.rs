@@ -170,7 +170,7 @@ pub static RESOURCES: &[Resource] = &[
             col("name", "Namn", Ty::Text, Some("name"), true, "Up to 200 characters."),
             col("kind", "Typ", names!(SystemKind), Some("kind"), true, ""),
             col("vendor", "Leverantör", Ty::Text, Some("vendor"), false, ""),
-            col("lifecycle_status", "Livscykel", names!(LifecycleStatus), Some("lifecycle_status"), false, "Default in_use."),
+            col("lifecycle_status", "Livscykel", names!(LifecycleStatus), Some("lifecycle_status"), false, "Default operational."),
             col("criticality", "Kritikalitet", names!(Criticality), Some("criticality"), false, ""),
             col("personal_data", "Personuppgifter", Ty::Bool, Some("personal_data"), false, "Whether the system processes personal data."),
             col("confidentiality", "Konfidentialitet", Ty::Int, Some("confidentiality"), false, "Information classification 0–3."),

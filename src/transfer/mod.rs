@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod columns;
+pub mod docs;
 pub mod export;
 pub mod import;
 pub mod keys;

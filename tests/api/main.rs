@@ -17,6 +17,7 @@ mod demo;
 mod documentation_items;
 mod focus_areas;
 mod import_export;
+mod import_files;
 mod objects;
 mod openapi;
 mod operations;

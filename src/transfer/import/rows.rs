@@ -189,7 +189,7 @@ impl<'p> Ctx<'p> {
         let mut columns = Vec::new();
         let mut ok = true;
         for h in &sheet.headers {
-            let wanted = simplify(h.trim().trim_end_matches('*'));
+            let wanted = simplify(&crate::import::normalise_header(h));
             if wanted.is_empty() {
                 columns.push(None);
                 continue;
