@@ -40,6 +40,10 @@ pub struct Ctx<'p> {
     writer: Option<Writer<'p>>,
 }
 
+/// What a row comes to: the record it names (if any) and the write it takes (None: unchanged),
+/// or its errors as (column, message).
+type Planned = Result<(Option<String>, Option<Op>), Vec<(String, String)>>;
+
 /// One row on its way through: its values, resolved references and errors.
 pub struct Row<'a> {
     pub vals: HashMap<&'static str, Val>,
@@ -312,11 +316,7 @@ impl<'p> Ctx<'p> {
     }
 
     /// Works out what a row means; `Ok(None)` is an unchanged record.
-    fn plan(
-        &mut self,
-        r: &'static Resource,
-        vals: HashMap<&'static str, Val>,
-    ) -> Result<(Option<String>, Option<Op>), Vec<(String, String)>> {
+    fn plan(&mut self, r: &'static Resource, vals: HashMap<&'static str, Val>) -> Planned {
         let mut row = Row {
             vals,
             refs: HashMap::new(),
@@ -348,7 +348,7 @@ impl<'p> Ctx<'p> {
         mut row: Row<'s>,
         found: Option<String>,
         store: &'s Store,
-    ) -> Result<(Option<String>, Option<Op>), Vec<(String, String)>> {
+    ) -> Planned {
         let recs = store.get(r.key);
         let lookup = |ctx: &Self, id: &str| {
             ctx.existing

@@ -17,7 +17,8 @@ use crate::transfer::model::Resource;
 /// The values a new record gets when its cell is empty (as the REST API's create does).
 pub fn defaults(resource: &str) -> &'static [(&'static str, Value)] {
     use std::sync::OnceLock;
-    static TABLE: OnceLock<Vec<(&'static str, Vec<(&'static str, Value)>)>> = OnceLock::new();
+    type Defaults = Vec<(&'static str, Vec<(&'static str, Value)>)>;
+    static TABLE: OnceLock<Defaults> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
         let t = |v: &str| Value::from(v);
         vec![
