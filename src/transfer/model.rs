@@ -178,7 +178,8 @@ mod tests {
                     r.key,
                     c.header
                 );
-                if let Some(f) = c.field {
+                // (decision-subjects is a link table written by its own code.)
+                if let (Some(f), false) = (c.field, r.db.is_empty()) {
                     assert!(r.has_db(f), "{}: {} is not a database field", r.key, f);
                 }
             }
