@@ -56,6 +56,31 @@ pub enum Command {
     Openapi,
     /// Fill an empty database with a realistic fictional municipality.
     SeedDemo,
+    /// Import an Excel, CSV or JSON file into the configured database (all or nothing).
+    Import(ImportArgs),
+    /// Export everything to an Excel (.xlsx) or JSON (.json) file.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file: .xlsx, .csv or .json.
+    pub file: PathBuf,
+    /// Validate everything and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Who the change history records as the importer.
+    #[arg(long = "as", default_value = "cli-import")]
+    pub actor: String,
+    /// The resource of a CSV file whose name does not say it, e.g. activities.
+    #[arg(long)]
+    pub resource: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The file to write: .xlsx or .json.
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -112,6 +137,9 @@ pub struct Settings {
     /// Largest accepted request body in bytes.
     #[arg(long, env = "STYRA_MAX_BODY_BYTES", default_value_t = 10 * 1024 * 1024, global = true)]
     pub max_body_bytes: usize,
+    /// Largest accepted import file in bytes (`POST /import`).
+    #[arg(long, env = "STYRA_MAX_IMPORT_BYTES", default_value_t = 100 * 1024 * 1024, global = true)]
+    pub max_import_bytes: usize,
     /// Database connections in the pool.
     #[arg(long, env = "STYRA_DB_POOL_SIZE", default_value_t = 16, global = true)]
     pub db_pool_size: u32,
@@ -179,6 +207,7 @@ impl Settings {
             jwt_audience: None,
             cors_origins: Vec::new(),
             max_body_bytes: 10 * 1024 * 1024,
+            max_import_bytes: 100 * 1024 * 1024,
             db_pool_size: 8,
             max_concurrent_reads: None,
             read_queue_timeout: std::time::Duration::from_secs(2).into(),

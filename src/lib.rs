@@ -10,6 +10,7 @@
 //! - [`error`]: the one error type, rendered as RFC 9457 problem documents.
 //! - [`domain`]: types, rules and queries per resource area.
 //! - [`demo`]: `styra seed-demo`, a fictional municipality to try the API and reports on.
+//! - [`import`]: reading uploaded xlsx, CSV and JSON files into tables of cells (no database).
 //! - [`api`]: handlers per resource area, the route table and the OpenAPI document.
 //! - [`odata`]: the read-only OData v4 feed for Power BI (`/odata/`).
 //! - [`overload`]: the concurrency limit of the report and feed routes (429 with Retry-After).
@@ -26,5 +27,7 @@ pub mod error;
 pub mod odata;
 pub mod overload;
 pub mod reports;
+pub mod import;
 pub mod startup;
 pub mod telemetry;
+pub mod transfer;

@@ -1,4 +1,4 @@
-//! The `styra` command: serve (default), migrate, token, openapi, seed-demo.
+//! The `styra` command: serve (default), migrate, token, openapi, seed-demo, import, export.
 
 use clap::Parser;
 use styra::auth::{Auth, Role};
@@ -48,6 +48,14 @@ fn main() -> anyhow::Result<()> {
             eprintln!();
             eprint!("{summary}");
             Ok(())
+        }
+        Command::Import(args) => {
+            let db = open_database(&cli.settings)?;
+            styra::transfer::cli::import(&db, &args)
+        }
+        Command::Export(args) => {
+            let db = open_database(&cli.settings)?;
+            styra::transfer::cli::export(&db, &args)
         }
     }
 }

@@ -91,6 +91,7 @@ impl Application {
         });
         let spec = api::openapi();
         let limit = settings.max_body_bytes;
+        let import_limit = settings.max_import_bytes;
         let origins = settings.cors_origins.clone();
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
@@ -101,6 +102,7 @@ impl Application {
                 .app_data(metrics.clone())
                 .app_data(feed.clone())
                 .app_data(BodyLimit(limit))
+                .app_data(crate::api::transfer::ImportLimit(import_limit))
                 .app_data(web::PayloadConfig::new(limit))
                 .app_data(web::JsonConfig::default().limit(limit))
                 .app_data(web::QueryConfig::default().error_handler(|err, _| {

@@ -28,6 +28,8 @@ pub mod roadmaps;
 pub mod role_assignments;
 pub mod role_types;
 pub mod systems;
+pub mod transfer;
+pub mod upload;
 
 use utoipa::openapi::schema::{AdditionalProperties, Schema};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -64,6 +66,7 @@ use utoipa::{Modify, OpenApi};
         (name = "audit-findings", description = "The auditors' recommendations and the responses to them"),
         (name = "audit-actions", description = "Actions taken on audit findings: owner, due date, status, evidence"),
         (name = "reports", description = "Aggregate tables computed in the database, as JSON, CSV or XLSX: documentation completeness, model compliance, portfolio (see docs/reports.md)"),
+        (name = "import-export", description = "Bulk import (Excel, CSV, JSON; all or nothing, every error listed), templates, and exports that import back exactly"),
         (name = "changes", description = "The change history of every record"),
         (name = "api-keys", description = "Read-only API keys for Power BI and other scheduled readers of the report and OData routes (admins only; shown once, stored hashed, revocable)"),
         (name = "health", description = "Liveness, readiness and metrics"),
@@ -168,6 +171,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     changes::configure(cfg);
     api_keys::configure(cfg);
     reports::configure(cfg);
+    transfer::configure(cfg);
 }
 
 /// The OpenAPI document, built from the same route table the server uses.

@@ -259,7 +259,7 @@ pub fn create(
 }
 
 /// Adds the closure rows of a new leaf: itself at depth 0 and every ancestor of its parent.
-fn link_into_tree(conn: &mut DbConnection, id: &str, parent: Option<&str>) -> QueryResult<()> {
+pub fn link_into_tree(conn: &mut DbConnection, id: &str, parent: Option<&str>) -> QueryResult<()> {
     diesel::sql_query(
         "INSERT INTO org_closure (ancestor_id, descendant_id, depth) VALUES ($1, $1, 0)",
     )
@@ -281,7 +281,7 @@ fn link_into_tree(conn: &mut DbConnection, id: &str, parent: Option<&str>) -> Qu
 ///
 /// (Placeholders must first appear in numeric order: SQLite numbers `$N` parameters by first
 /// appearance, not by N.)
-fn move_subtree(conn: &mut DbConnection, id: &str, new_parent: &str) -> QueryResult<()> {
+pub fn move_subtree(conn: &mut DbConnection, id: &str, new_parent: &str) -> QueryResult<()> {
     diesel::sql_query(
         "DELETE FROM org_closure \
          WHERE descendant_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = $1) \

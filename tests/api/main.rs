@@ -18,6 +18,8 @@ mod decisions;
 mod demo;
 mod documentation_items;
 mod focus_areas;
+mod import_export;
+mod import_files;
 mod objects;
 mod odata;
 mod openapi;
