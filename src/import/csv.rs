@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
 use super::sheet::{CellBudget, SheetBuilder};
-use super::{Cell, ParseError, Sheet, MAX_CELLS};
+use super::{Cell, ParseError, ParseIssue, Sheet, MAX_CELLS};
 
 /// How many records the delimiter is chosen from.
 const SAMPLE_RECORDS: usize = 100;
@@ -32,6 +32,7 @@ pub fn read_csv(bytes: &[u8], sheet_name: &str) -> Result<Sheet, ParseError> {
     let mut budget = CellBudget::new(MAX_CELLS);
     let mut record = ::csv::StringRecord::new();
     let mut breaks_in_cells: u64 = 0;
+    let mut last_record: Option<(u64, usize)> = None;
     loop {
         let more = reader
             .read_record(&mut record)
@@ -41,11 +42,24 @@ pub fn read_csv(bytes: &[u8], sheet_name: &str) -> Result<Sheet, ParseError> {
         }
         let number = excel_row(body, &record).saturating_sub(breaks_in_cells) as usize;
         breaks_in_cells += record.as_slice().bytes().filter(|&b| b == b'\n').count() as u64;
+        last_record = record.position().map(|p| (p.byte(), number));
         builder.push_row(
             number,
             record.iter().map(Cell::text).enumerate(),
             &mut budget,
         )?;
+    }
+    if let Some((start, number)) = last_record {
+        if unclosed_quote(body, start) {
+            builder.issue(ParseIssue {
+                row: Some(number),
+                ..ParseIssue::sheet(
+                    sheet_name,
+                    "a quoted cell in this row is never closed (a \" is missing), so the rest \
+                     of the file was read as that one cell",
+                )
+            });
+        }
     }
     let (sheet, issues) = builder.finish();
     if sheet.headers.is_empty() {
@@ -73,6 +87,16 @@ fn excel_row(body: &str, record: &::csv::StringRecord) -> u64 {
         .filter(|&&b| b == b'\n')
         .count();
     position.line() + skipped as u64
+}
+
+/// Whether the file ends inside a quoted cell: the csv crate then silently reads everything
+/// after the opening quote as one cell, so an odd number of quotes in the last record (from
+/// `start`, where the crate positioned it) gives it away. Quotes inside unquoted cells, which
+/// RFC 4180 does not allow, can trip this too.
+fn unclosed_quote(body: &str, start: u64) -> bool {
+    let rest = body.as_bytes().get(start as usize..).unwrap_or_default();
+    let quotes = rest.iter().filter(|&&b| b == b'"').count();
+    !quotes.is_multiple_of(2)
 }
 
 /// Bytes to text by the rules on [`read_csv`]. Borrows when the file is BOM-less UTF-8.

@@ -179,3 +179,15 @@ fn a_file_without_a_header_is_refused() {
         assert!(err.to_string().contains("no header"), "{err}");
     }
 }
+
+#[test]
+fn a_quote_never_closed_is_reported() {
+    let text = "namn;text\na;ok\nb;\"open\nc;swallowed\nd;too\n";
+    let err = read_csv(text.as_bytes(), "s").unwrap_err();
+    assert_eq!(err.issues.len(), 1);
+    assert_eq!(err.issues[0].row, Some(3));
+    assert!(err.issues[0].message.contains("never closed"), "{err}");
+    // Doubled quotes inside a quoted cell are an escaped quote, not an opening one.
+    let sheet = read_csv(b"namn;text\na;\"say \"\"hi\"\"\"\n", "s").unwrap();
+    assert_eq!(sheet.rows[0].cells[1], Cell::text("say \"hi\""));
+}
