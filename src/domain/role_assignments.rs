@@ -329,10 +329,11 @@ pub fn list(
     filter: &RoleAssignmentFilter,
     page: &PageRequest,
 ) -> Result<(Vec<RoleAssignment>, i64), ApiError> {
+    let allowed = scope::allowed_org_ids(conn, principal, filter.within.as_deref())?;
     let build = || {
         let mut q = role_assignments::table.into_boxed();
-        if let Some(orgs) = scope::visible_orgs(principal) {
-            q = q.filter(role_assignments::organisation_id.eq_any(orgs));
+        if let Some(ids) = &allowed {
+            q = q.filter(role_assignments::organisation_id.eq_any(ids.clone()));
         }
         if let Some(v) = &filter.person_id {
             q = q.filter(role_assignments::person_id.eq(v.clone()));
@@ -348,11 +349,6 @@ pub fn list(
         }
         if let Some(v) = &filter.organisation_id {
             q = q.filter(role_assignments::organisation_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.within {
-            q = q.filter(
-                role_assignments::organisation_id.eq_any(scope::subtree_ids(vec![v.clone()])),
-            );
         }
         if let Some(v) = &filter.municipality_id {
             q = q.filter(role_assignments::municipality_id.eq(v.clone()));
