@@ -114,6 +114,11 @@ pub struct Settings {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "STYRA_WORKERS", global = true)]
     pub workers: Option<usize>,
+    /// The address clients reach the service at (e.g. `https://styra.kommun.se`), used for the
+    /// links in responses (`next`). Set it behind a reverse proxy; without it links use the
+    /// request's own `Host` header — never `X-Forwarded-Host`, which any client can send.
+    #[arg(long, env = "STYRA_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
 }
 
 impl Settings {
@@ -143,6 +148,7 @@ impl Settings {
             max_body_bytes: 10 * 1024 * 1024,
             db_pool_size: 8,
             workers: Some(2),
+            public_url: None,
         }
     }
 }

@@ -12,6 +12,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::extract::BodyLimit;
+use crate::api::paging::PublicUrl;
 use crate::api::{self, ApiDoc};
 use crate::auth::Auth;
 use crate::config::Settings;
@@ -57,6 +58,7 @@ impl Application {
         let spec = api::openapi();
         let limit = settings.max_body_bytes;
         let origins = settings.cors_origins.clone();
+        let public_url = PublicUrl(settings.public_url.clone());
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .app_data(db.clone())
@@ -64,6 +66,7 @@ impl Application {
                 .app_data(auth.clone())
                 .app_data(metrics.clone())
                 .app_data(BodyLimit(limit))
+                .app_data(public_url.clone())
                 .app_data(web::PayloadConfig::new(limit))
                 .app_data(web::JsonConfig::default().limit(limit))
                 .app_data(web::QueryConfig::default().error_handler(|err, _| {

@@ -118,9 +118,29 @@ impl<T: ToSchema> Page<T> {
     }
 }
 
+/// The public base URL for links, from `STYRA_PUBLIC_URL` when set (registered as app data).
+#[derive(Clone, Debug)]
+pub struct PublicUrl(pub Option<String>);
+
+/// Where clients reach this service: the configured public URL, else the scheme of this
+/// connection and the request's `Host` header. Forwarded headers are ignored on purpose: a
+/// client could otherwise make the service hand out links to a host of its choosing.
+pub fn base_url(req: &HttpRequest) -> String {
+    if let Some(PublicUrl(Some(url))) = req.app_data::<PublicUrl>() {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let config = req.app_config();
+    let scheme = if config.secure() { "https" } else { "http" };
+    let host = req
+        .headers()
+        .get(actix_web::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_else(|| config.host());
+    format!("{scheme}://{host}")
+}
+
 /// This request's URL with `offset` replaced.
 pub fn next_url(req: &HttpRequest, offset: i64) -> String {
-    let info = req.connection_info();
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (k, v) in form_urlencoded::parse(req.query_string().as_bytes()) {
         if k != "offset" {
@@ -128,13 +148,7 @@ pub fn next_url(req: &HttpRequest, offset: i64) -> String {
         }
     }
     query.append_pair("offset", &offset.to_string());
-    format!(
-        "{}://{}{}?{}",
-        info.scheme(),
-        info.host(),
-        req.path(),
-        query.finish()
-    )
+    format!("{}{}?{}", base_url(req), req.path(), query.finish())
 }
 
 /// List parameters plus a resource's filters, parsed strictly from the query string: a
