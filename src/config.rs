@@ -158,8 +158,9 @@ pub struct Settings {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "STYRA_WORKERS", global = true)]
     pub workers: Option<usize>,
-    /// The public base URL, e.g. https://styra.kommun.se, for links the server writes (OData
-    /// next links). Default: http:// and the request's Host header; set it behind a TLS proxy.
+    /// The address clients reach the service at (e.g. `https://styra.kommun.se`), used for the
+    /// links in responses (`next`). Set it behind a reverse proxy; without it links use the
+    /// request's own `Host` header — never `X-Forwarded-Host`, which any client can send.
     #[arg(long, env = "STYRA_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
     /// Rows per OData page unless the client prefers another size (Prefer: odata.maxpagesize).

@@ -12,6 +12,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::extract::BodyLimit;
+use crate::api::paging::PublicUrl;
 use crate::api::{self, ApiDoc};
 use crate::auth::Auth;
 use crate::config::Settings;
@@ -87,12 +88,12 @@ impl Application {
         let metrics = web::Data::new(Metrics::new()?);
         let feed = web::Data::new(crate::odata::FeedSettings {
             page_size: settings.odata_page_size,
-            public_url: settings.public_url.clone(),
         });
         let spec = api::openapi();
         let limit = settings.max_body_bytes;
         let import_limit = settings.max_import_bytes;
         let origins = settings.cors_origins.clone();
+        let public_url = PublicUrl(settings.public_url.clone());
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .app_data(db.clone())
@@ -103,6 +104,7 @@ impl Application {
                 .app_data(feed.clone())
                 .app_data(BodyLimit(limit))
                 .app_data(crate::api::transfer::ImportLimit(import_limit))
+                .app_data(public_url.clone())
                 .app_data(web::PayloadConfig::new(limit))
                 .app_data(web::JsonConfig::default().limit(limit))
                 .app_data(web::QueryConfig::default().error_handler(|err, _| {

@@ -38,6 +38,16 @@ pub struct PageRequest {
     pub offset: i64,
 }
 
+impl PageRequest {
+    /// The list's total when the page itself tells it: a page that is not full and not empty is
+    /// the last one. Saves the `COUNT(*)` for most filtered lists, which are shorter than a page.
+    pub fn total_from_page(&self, rows_on_page: usize) -> Option<i64> {
+        let n = i64::try_from(rows_on_page).ok()?;
+        let last_page = n < self.limit && (n > 0 || self.offset == 0);
+        last_page.then_some(self.offset + n)
+    }
+}
+
 impl ListParams {
     /// Checks limit, offset and sort against the sort fields this resource offers.
     pub fn page(&self, sort_fields: &[&str], default_sort: &str) -> Result<PageRequest, ApiError> {
@@ -108,9 +118,35 @@ impl<T: ToSchema> Page<T> {
     }
 }
 
+/// The public base URL for links, from `STYRA_PUBLIC_URL` when set (registered as app data).
+#[derive(Clone, Debug)]
+pub struct PublicUrl(pub Option<String>);
+
+/// Where clients reach this service: the configured public URL, else the scheme of this
+/// connection and the request's `Host` header. Forwarded headers are ignored on purpose: a
+/// client could otherwise make the service hand out links to a host of its choosing.
+pub fn base_url(req: &HttpRequest) -> String {
+    if let Some(PublicUrl(Some(url))) = req.app_data::<PublicUrl>() {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let config = req.app_config();
+    let scheme = if config.secure() { "https" } else { "http" };
+    let host = req
+        .headers()
+        .get(actix_web::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        // Only a plain host[:port]: anything else in Host would end up inside our links.
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or_else(|| config.host());
+    format!("{scheme}://{host}")
+}
+
 /// This request's URL with `offset` replaced.
 pub fn next_url(req: &HttpRequest, offset: i64) -> String {
-    let info = req.connection_info();
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (k, v) in form_urlencoded::parse(req.query_string().as_bytes()) {
         if k != "offset" {
@@ -118,13 +154,7 @@ pub fn next_url(req: &HttpRequest, offset: i64) -> String {
         }
     }
     query.append_pair("offset", &offset.to_string());
-    format!(
-        "{}://{}{}?{}",
-        info.scheme(),
-        info.host(),
-        req.path(),
-        query.finish()
-    )
+    format!("{}{}?{}", base_url(req), req.path(), query.finish())
 }
 
 /// List parameters plus a resource's filters, parsed strictly from the query string: a
@@ -192,5 +222,33 @@ pub fn parse_strict_query<T: serde::de::DeserializeOwned>(query: &str) -> Result
                 .map(|k| crate::error::FieldError::new(k, "unknown query parameter"))
                 .collect(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PageRequest;
+
+    fn page(limit: i64, offset: i64) -> PageRequest {
+        PageRequest {
+            q: None,
+            sort: "name".to_owned(),
+            descending: false,
+            limit,
+            offset,
+        }
+    }
+
+    #[test]
+    fn a_short_page_tells_the_total() {
+        assert_eq!(page(50, 0).total_from_page(0), Some(0));
+        assert_eq!(page(50, 0).total_from_page(7), Some(7));
+        assert_eq!(page(50, 100).total_from_page(7), Some(107));
+    }
+
+    #[test]
+    fn a_full_or_empty_later_page_needs_a_count() {
+        assert_eq!(page(50, 0).total_from_page(50), None);
+        assert_eq!(page(50, 100).total_from_page(0), None);
     }
 }

@@ -16,16 +16,14 @@ pub fn list(
     filter: &ActivityFilter,
     page: &PageRequest,
 ) -> Result<(Vec<Activity>, i64), ApiError> {
+    let allowed = scope::allowed_org_ids(conn, principal, filter.within.as_deref())?;
     let build = || {
         let mut q = activities::table.into_boxed();
-        if let Some(orgs) = scope::visible_orgs(principal) {
-            q = q.filter(activities::organisation_id.eq_any(orgs));
+        if let Some(ids) = &allowed {
+            q = q.filter(activities::organisation_id.eq_any(ids.clone()));
         }
         if let Some(v) = &filter.organisation_id {
             q = q.filter(activities::organisation_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.within {
-            q = q.filter(activities::organisation_id.eq_any(scope::subtree_ids(vec![v.clone()])));
         }
         if let Some(v) = &filter.municipality_id {
             q = q.filter(activities::municipality_id.eq(v.clone()));
@@ -83,7 +81,6 @@ pub fn list(
         }
         q
     };
-    let total: i64 = build().count().get_result(conn)?;
     use activities as a;
     let desc = page.descending;
     // Nullable sort keys put their nulls last in both directions, on both databases.
@@ -137,5 +134,9 @@ pub fn list(
         .offset(page.offset)
         .select(ActivityRow::as_select())
         .load(conn)?;
+    let total = match page.total_from_page(rows.len()) {
+        Some(total) => total,
+        None => build().count().get_result(conn)?,
+    };
     Ok((with_links(conn, rows)?, total))
 }

@@ -271,10 +271,11 @@ pub fn list(
     filter: &BenefitFollowUpFilter,
     page: &PageRequest,
 ) -> Result<(Vec<BenefitFollowUp>, i64), ApiError> {
+    let allowed = scope::allowed_org_ids(conn, principal, filter.within.as_deref())?;
     let build = || {
         let mut q = benefit_follow_ups::table.into_boxed();
-        if let Some(orgs) = scope::visible_orgs(principal) {
-            q = q.filter(benefit_follow_ups::organisation_id.eq_any(orgs));
+        if let Some(ids) = &allowed {
+            q = q.filter(benefit_follow_ups::organisation_id.eq_any(ids.clone()));
         }
         if let Some(v) = &filter.benefit_id {
             q = q.filter(benefit_follow_ups::benefit_id.eq(v.clone()));
@@ -287,11 +288,6 @@ pub fn list(
         }
         if let Some(v) = &filter.organisation_id {
             q = q.filter(benefit_follow_ups::organisation_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.within {
-            q = q.filter(
-                benefit_follow_ups::organisation_id.eq_any(scope::subtree_ids(vec![v.clone()])),
-            );
         }
         if let Some(v) = &filter.municipality_id {
             q = q.filter(benefit_follow_ups::municipality_id.eq(v.clone()));

@@ -307,19 +307,17 @@ pub fn list(
     filter: &BudgetLineFilter,
     page: &PageRequest,
 ) -> Result<(Vec<BudgetLine>, i64), ApiError> {
+    let allowed = scope::allowed_org_ids(conn, principal, filter.within.as_deref())?;
     let build = || {
         let mut q = budget_lines::table.into_boxed();
-        if let Some(orgs) = scope::visible_orgs(principal) {
-            q = q.filter(budget_lines::organisation_id.eq_any(orgs));
+        if let Some(ids) = &allowed {
+            q = q.filter(budget_lines::organisation_id.eq_any(ids.clone()));
         }
         if let Some(v) = &filter.plan_id {
             q = q.filter(budget_lines::plan_id.eq(v.clone()));
         }
         if let Some(v) = &filter.organisation_id {
             q = q.filter(budget_lines::organisation_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.within {
-            q = q.filter(budget_lines::organisation_id.eq_any(scope::subtree_ids(vec![v.clone()])));
         }
         if let Some(v) = &filter.municipality_id {
             q = q.filter(budget_lines::municipality_id.eq(v.clone()));

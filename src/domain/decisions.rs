@@ -596,16 +596,14 @@ pub fn list(
         }
         None => None,
     };
+    let allowed = scope::allowed_org_ids(conn, principal, filter.within.as_deref())?;
     let build = || {
         let mut q = decisions::table.into_boxed();
-        if let Some(orgs) = scope::visible_orgs(principal) {
-            q = q.filter(decisions::organisation_id.eq_any(orgs));
+        if let Some(ids) = &allowed {
+            q = q.filter(decisions::organisation_id.eq_any(ids.clone()));
         }
         if let Some(v) = &filter.organisation_id {
             q = q.filter(decisions::organisation_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.within {
-            q = q.filter(decisions::organisation_id.eq_any(scope::subtree_ids(vec![v.clone()])));
         }
         if let Some(v) = &filter.municipality_id {
             q = q.filter(decisions::municipality_id.eq(v.clone()));

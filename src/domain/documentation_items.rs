@@ -385,10 +385,11 @@ pub fn list(
             "documentation items have no names to search; filter by activity_id, kind or status",
         ));
     }
+    let allowed = scope::allowed_org_ids(conn, principal, filter.within.as_deref())?;
     let build = || {
         let mut q = documentation_items::table.into_boxed();
-        if let Some(orgs) = scope::visible_orgs(principal) {
-            q = q.filter(documentation_items::organisation_id.eq_any(orgs));
+        if let Some(ids) = &allowed {
+            q = q.filter(documentation_items::organisation_id.eq_any(ids.clone()));
         }
         if let Some(v) = &filter.activity_id {
             q = q.filter(documentation_items::activity_id.eq(v.clone()));
@@ -401,11 +402,6 @@ pub fn list(
         }
         if let Some(v) = &filter.organisation_id {
             q = q.filter(documentation_items::organisation_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.within {
-            q = q.filter(
-                documentation_items::organisation_id.eq_any(scope::subtree_ids(vec![v.clone()])),
-            );
         }
         if let Some(v) = &filter.municipality_id {
             q = q.filter(documentation_items::municipality_id.eq(v.clone()));

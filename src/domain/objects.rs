@@ -335,16 +335,14 @@ pub fn list(
     filter: &ObjectFilter,
     page: &PageRequest,
 ) -> Result<(Vec<Object>, i64), ApiError> {
+    let allowed = scope::allowed_org_ids(conn, principal, filter.within.as_deref())?;
     let build = || {
         let mut q = objects::table.into_boxed();
-        if let Some(orgs) = scope::visible_orgs(principal) {
-            q = q.filter(objects::organisation_id.eq_any(orgs));
+        if let Some(ids) = &allowed {
+            q = q.filter(objects::organisation_id.eq_any(ids.clone()));
         }
         if let Some(v) = &filter.organisation_id {
             q = q.filter(objects::organisation_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.within {
-            q = q.filter(objects::organisation_id.eq_any(scope::subtree_ids(vec![v.clone()])));
         }
         if let Some(v) = &filter.municipality_id {
             q = q.filter(objects::municipality_id.eq(v.clone()));
@@ -367,7 +365,6 @@ pub fn list(
         }
         q
     };
-    let total: i64 = build().count().get_result(conn)?;
     let q = match (page.sort.as_str(), page.descending) {
         ("status", false) => build().order((objects::status.asc(), objects::name_sort.asc())),
         ("status", true) => build().order((objects::status.desc(), objects::name_sort.asc())),
@@ -384,5 +381,9 @@ pub fn list(
         .offset(page.offset)
         .select(Object::as_select())
         .load(conn)?;
+    let total = match page.total_from_page(rows.len()) {
+        Some(total) => total,
+        None => build().count().get_result(conn)?,
+    };
     Ok((rows, total))
 }

@@ -480,19 +480,17 @@ pub fn list(
     filter: &PlanFilter,
     page: &PageRequest,
 ) -> Result<(Vec<Plan>, i64), ApiError> {
+    let allowed = scope::allowed_org_ids(conn, principal, filter.within.as_deref())?;
     let build = || {
         let mut q = plans::table.into_boxed();
-        if let Some(orgs) = scope::visible_orgs(principal) {
-            q = q.filter(plans::organisation_id.eq_any(orgs));
+        if let Some(ids) = &allowed {
+            q = q.filter(plans::organisation_id.eq_any(ids.clone()));
         }
         if let Some(v) = &filter.object_id {
             q = q.filter(plans::object_id.eq(v.clone()));
         }
         if let Some(v) = &filter.organisation_id {
             q = q.filter(plans::organisation_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.within {
-            q = q.filter(plans::organisation_id.eq_any(scope::subtree_ids(vec![v.clone()])));
         }
         if let Some(v) = &filter.municipality_id {
             q = q.filter(plans::municipality_id.eq(v.clone()));

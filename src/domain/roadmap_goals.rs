@@ -391,10 +391,11 @@ pub fn list(
             "goals cannot be searched by text; use the filters",
         ));
     }
+    let allowed = scope::allowed_org_ids(conn, principal, filter.within.as_deref())?;
     let build = || {
         let mut q = roadmap_goals::table.into_boxed();
-        if let Some(orgs) = scope::visible_orgs(principal) {
-            q = q.filter(roadmap_goals::organisation_id.eq_any(orgs));
+        if let Some(ids) = &allowed {
+            q = q.filter(roadmap_goals::organisation_id.eq_any(ids.clone()));
         }
         if let Some(v) = &filter.roadmap_id {
             q = q.filter(roadmap_goals::roadmap_id.eq(v.clone()));
@@ -407,10 +408,6 @@ pub fn list(
         }
         if let Some(v) = &filter.organisation_id {
             q = q.filter(roadmap_goals::organisation_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.within {
-            q = q
-                .filter(roadmap_goals::organisation_id.eq_any(scope::subtree_ids(vec![v.clone()])));
         }
         if let Some(v) = &filter.municipality_id {
             q = q.filter(roadmap_goals::municipality_id.eq(v.clone()));

@@ -388,16 +388,14 @@ pub fn list(
     filter: &RoadmapFilter,
     page: &PageRequest,
 ) -> Result<(Vec<Roadmap>, i64), ApiError> {
+    let allowed = scope::allowed_org_ids(conn, principal, filter.within.as_deref())?;
     let build = || {
         let mut q = roadmaps::table.into_boxed();
-        if let Some(orgs) = scope::visible_orgs(principal) {
-            q = q.filter(roadmaps::organisation_id.eq_any(orgs));
+        if let Some(ids) = &allowed {
+            q = q.filter(roadmaps::organisation_id.eq_any(ids.clone()));
         }
         if let Some(v) = &filter.organisation_id {
             q = q.filter(roadmaps::organisation_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.within {
-            q = q.filter(roadmaps::organisation_id.eq_any(scope::subtree_ids(vec![v.clone()])));
         }
         if let Some(v) = &filter.municipality_id {
             q = q.filter(roadmaps::municipality_id.eq(v.clone()));

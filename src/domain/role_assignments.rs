@@ -170,6 +170,47 @@ fn check_person(
     Ok(())
 }
 
+/// 409 when the same person already holds the same role on the same object or system for an
+/// overlapping period: a duplicate would count twice in "who held which role" and hide which
+/// record is the true one. (Different people may share a role; the same person twice may not.)
+pub fn check_not_duplicate(conn: &mut DbConnection, a: &RoleAssignment) -> Result<(), ApiError> {
+    let Some(person_id) = &a.person_id else {
+        return Ok(());
+    };
+    let mut q = role_assignments::table
+        .select(role_assignments::id)
+        .filter(role_assignments::id.ne(&a.id))
+        .filter(role_assignments::person_id.eq(person_id))
+        .filter(role_assignments::role_type_id.eq(&a.role_type_id))
+        .into_boxed();
+    q = match (&a.object_id, &a.system_id) {
+        (Some(o), _) => q.filter(role_assignments::object_id.eq(o.clone())),
+        (None, Some(s)) => q.filter(role_assignments::system_id.eq(s.clone())),
+        (None, None) => return Ok(()),
+    };
+    // Periods overlap unless one ends before the other starts (open ends reach forever).
+    if let Some(to) = a.valid_to {
+        q = q.filter(
+            role_assignments::valid_from
+                .is_null()
+                .or(role_assignments::valid_from.le(to)),
+        );
+    }
+    if let Some(from) = a.valid_from {
+        q = q.filter(
+            role_assignments::valid_to
+                .is_null()
+                .or(role_assignments::valid_to.ge(from)),
+        );
+    }
+    match q.first::<String>(conn).optional()? {
+        Some(existing) => Err(ApiError::Conflict(format!(
+            "the person already holds this role here for an overlapping period (role assignment {existing}); change that assignment's dates instead"
+        ))),
+        None => Ok(()),
+    }
+}
+
 pub fn create(
     conn: &mut DbConnection,
     principal: &Principal,
@@ -239,6 +280,7 @@ pub fn create(
         created_at: now,
         modified_at: now,
     };
+    check_not_duplicate(conn, &assignment)?;
     diesel::insert_into(role_assignments::table)
         .values(&assignment)
         .execute(conn)?;
@@ -279,6 +321,7 @@ pub fn update(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
+    check_not_duplicate(conn, &after)?;
     after.version = before.version + 1;
     after.modified_at = time::now();
     let n = diesel::update(
@@ -329,10 +372,11 @@ pub fn list(
     filter: &RoleAssignmentFilter,
     page: &PageRequest,
 ) -> Result<(Vec<RoleAssignment>, i64), ApiError> {
+    let allowed = scope::allowed_org_ids(conn, principal, filter.within.as_deref())?;
     let build = || {
         let mut q = role_assignments::table.into_boxed();
-        if let Some(orgs) = scope::visible_orgs(principal) {
-            q = q.filter(role_assignments::organisation_id.eq_any(orgs));
+        if let Some(ids) = &allowed {
+            q = q.filter(role_assignments::organisation_id.eq_any(ids.clone()));
         }
         if let Some(v) = &filter.person_id {
             q = q.filter(role_assignments::person_id.eq(v.clone()));
@@ -348,11 +392,6 @@ pub fn list(
         }
         if let Some(v) = &filter.organisation_id {
             q = q.filter(role_assignments::organisation_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.within {
-            q = q.filter(
-                role_assignments::organisation_id.eq_any(scope::subtree_ids(vec![v.clone()])),
-            );
         }
         if let Some(v) = &filter.municipality_id {
             q = q.filter(role_assignments::municipality_id.eq(v.clone()));

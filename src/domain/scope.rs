@@ -23,6 +23,33 @@ pub fn visible_orgs(principal: &Principal) -> Option<subtree_ids> {
     principal.orgs.clone().map(subtree_ids)
 }
 
+/// The organisations a list may show, resolved to ids up front: the principal's subtrees,
+/// intersected with the `within` subtree when a filter asks for one. `None`: no restriction.
+///
+/// Why not the subquery of [`visible_orgs`]: on a 200k-row list, `organisation_id IN (ids)` with
+/// a handful of ids lets both planners use the list indexes directly, where two nested
+/// `IN (SELECT …)` over the closure table made the count and the page 2–4× slower. A
+/// municipality has hundreds of organisations at most, well inside the bind-parameter limits.
+pub fn allowed_org_ids(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    within: Option<&str>,
+) -> QueryResult<Option<Vec<String>>> {
+    let own = match &principal.orgs {
+        Some(roots) => Some(subtree_ids(roots.clone()).distinct().load::<String>(conn)?),
+        None => None,
+    };
+    let Some(within) = within else {
+        return Ok(own);
+    };
+    let mut ids: Vec<String> = subtree_ids(vec![within.to_owned()]).load(conn)?;
+    if let Some(own) = own {
+        let own: std::collections::HashSet<String> = own.into_iter().collect();
+        ids.retain(|id| own.contains(id));
+    }
+    Ok(Some(ids))
+}
+
 /// Whether `org_id` lies in one of the principal's subtrees.
 pub fn in_scope(conn: &mut DbConnection, principal: &Principal, org_id: &str) -> QueryResult<bool> {
     let Some(roots) = &principal.orgs else {

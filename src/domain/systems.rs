@@ -452,19 +452,17 @@ pub fn list(
     filter: &SystemFilter,
     page: &PageRequest,
 ) -> Result<(Vec<System>, i64), ApiError> {
+    let allowed = scope::allowed_org_ids(conn, principal, filter.within.as_deref())?;
     let build = || {
         let mut q = systems::table.into_boxed();
-        if let Some(orgs) = scope::visible_orgs(principal) {
-            q = q.filter(systems::organisation_id.eq_any(orgs));
+        if let Some(ids) = &allowed {
+            q = q.filter(systems::organisation_id.eq_any(ids.clone()));
         }
         if let Some(v) = &filter.object_id {
             q = q.filter(systems::object_id.eq(v.clone()));
         }
         if let Some(v) = &filter.organisation_id {
             q = q.filter(systems::organisation_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.within {
-            q = q.filter(systems::organisation_id.eq_any(scope::subtree_ids(vec![v.clone()])));
         }
         if let Some(v) = &filter.municipality_id {
             q = q.filter(systems::municipality_id.eq(v.clone()));

@@ -163,25 +163,17 @@ pub struct EntitySetPage {
     security(("bearer" = []), ("api_key" = []), ("api_key_query" = []), ("basic" = []))
 )]
 #[get("/")]
-pub async fn service_document(
-    _reader: Reader,
-    feed: web::Data<FeedSettings>,
-    req: HttpRequest,
-) -> Reply {
-    service_document_response(&feed, &req)
+pub async fn service_document(_reader: Reader, req: HttpRequest) -> Reply {
+    service_document_response(&req)
 }
 
 /// The same service document at `/odata` (no trailing slash).
-pub async fn service_document_bare(
-    _reader: Reader,
-    feed: web::Data<FeedSettings>,
-    req: HttpRequest,
-) -> Reply {
-    service_document_response(&feed, &req)
+pub async fn service_document_bare(_reader: Reader, req: HttpRequest) -> Reply {
+    service_document_response(&req)
 }
 
-fn service_document_response(feed: &FeedSettings, req: &HttpRequest) -> Reply {
-    let body = csdl::service_document(&feed.base_url(req), &all_sets());
+fn service_document_response(req: &HttpRequest) -> Reply {
+    let body = csdl::service_document(&crate::api::paging::base_url(req), &all_sets());
     Ok(odata_ok(ODATA_JSON).body(body.to_string()))
 }
 
@@ -294,7 +286,7 @@ pub async fn entity_set(
         })
         .await?;
 
-    let base = feed.base_url(&req);
+    let base = crate::api::paging::base_url(&req);
     let mut context = format!("{base}/odata/$metadata#{}", set.name);
     if opts.selected {
         let names: Vec<&str> = opts.select.iter().map(|p| p.name).collect();

@@ -25,35 +25,7 @@ pub use handlers::configure;
 pub struct FeedSettings {
     /// Rows per page unless the client prefers fewer.
     pub page_size: i64,
-    /// The public base URL (`https://styra.kommun.se`), when configured.
-    pub public_url: Option<String>,
 }
 
 /// The most rows a client may ask for per page with `Prefer: odata.maxpagesize`.
 pub const MAX_PAGE_SIZE: i64 = 10_000;
-
-impl FeedSettings {
-    /// The URL links start with: the configured public URL, or the scheme this server speaks and
-    /// the request's Host header. Forwarded headers are not trusted: behind a proxy that
-    /// terminates TLS, configure `STYRA_PUBLIC_URL`.
-    pub fn base_url(&self, req: &actix_web::HttpRequest) -> String {
-        if let Some(url) = &self.public_url {
-            return url.trim_end_matches('/').to_owned();
-        }
-        let config = req.app_config();
-        let scheme = if config.secure() { "https" } else { "http" };
-        let host = req
-            .headers()
-            .get(actix_web::http::header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .filter(|h| {
-                !h.is_empty()
-                    && h.chars().all(|c| {
-                        c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')
-                    })
-            })
-            .map(str::to_owned)
-            .unwrap_or_else(|| config.host().to_owned());
-        format!("{scheme}://{host}")
-    }
-}

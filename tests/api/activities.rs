@@ -262,6 +262,13 @@ async fn filters_sorting_paging_and_scope() {
         .await;
     assert_eq!(titles(&r), vec!["Ärendeflöde", "Årlig uppgradering"]);
     assert!(r.body["next"].as_str().is_some());
+    // The total is right whether the page tells it (short page) or a count must (full or empty).
+    for (q, rows) in [("limit=2", 2), ("limit=2&offset=4", 1), ("offset=10", 0)] {
+        let r = app
+            .get(&format!("/api/v1/activities?{q}"), &app.admin)
+            .await;
+        assert_eq!((titles(&r).len(), r.total()), (rows, 5), "{q}");
+    }
     let r = app
         .get(
             "/api/v1/activities?sort=-planned_budget&limit=2",
@@ -296,6 +303,13 @@ async fn filters_sorting_paging_and_scope() {
     let viewer = app.token("v", Role::Viewer, &[&t.school]);
     let r = app.get("/api/v1/activities?sort=title", &viewer).await;
     assert_eq!(titles(&r), vec!["Zoom-licenser", "Öppna data"]);
+    // `within` narrows the token's subtrees; it never widens them.
+    for (within, n) in [(&t.municipality, 2), (&t.school, 2), (&t.social_admin, 0)] {
+        let r = app
+            .get(&format!("/api/v1/activities?within={within}"), &viewer)
+            .await;
+        assert_eq!(r.total(), n, "within {within}");
+    }
     let social = app
         .get("/api/v1/activities?external_id=APP", &app.admin)
         .await

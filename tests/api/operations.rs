@@ -186,3 +186,39 @@ async fn concurrent_writes_all_succeed() {
         .await;
     assert_eq!(created.total(), 32);
 }
+
+#[tokio::test]
+async fn next_links_ignore_forwarded_hosts_and_use_the_public_url() {
+    let app = TestApp::spawn().await;
+    let tree = app.tree().await;
+    for name in ["A", "B"] {
+        app.object(&tree.school, name).await;
+    }
+    let headers = [
+        ("X-Forwarded-Host", "evil.example"),
+        ("X-Forwarded-Proto", "https"),
+    ];
+    let r = app
+        .send(
+            Method::GET,
+            "/api/v1/objects?limit=1",
+            Some(&app.admin),
+            None,
+            &headers,
+        )
+        .await;
+    let next = r.body["next"].as_str().unwrap_or_default().to_owned();
+    assert!(next.starts_with(&app.url("/api/v1/objects?")), "{next}");
+    assert!(next.contains("offset=1"), "{next}");
+
+    let app = TestApp::spawn_with(|s| s.public_url = Some("https://styra.norra.se/".into())).await;
+    let tree = app.tree().await;
+    for name in ["A", "B"] {
+        app.object(&tree.school, name).await;
+    }
+    let r = app.get("/api/v1/objects?limit=1", &app.admin).await;
+    assert_eq!(
+        r.body["next"].as_str(),
+        Some("https://styra.norra.se/api/v1/objects?limit=1&offset=1")
+    );
+}

@@ -219,3 +219,68 @@ async fn filters_and_scope() {
         .await
         .assert_status(403);
 }
+
+#[tokio::test]
+async fn the_same_person_cannot_hold_the_same_role_twice_at_once() {
+    let app = TestApp::spawn().await;
+    let t = app.tree().await;
+    let object = app.object(&t.social_admin, "IFO").await;
+    let anna = app.person(&t.social_admin, "Anna").await;
+    let bo = app.person(&t.social_admin, "Bo").await;
+    let assign = |person: &str, from: &str, to: Option<&str>| json!({"person_id": person, "role_type_id": OBJEKTAGARE, "object_id": object, "valid_from": from, "valid_to": to});
+    let first = app
+        .post(
+            "/api/v1/role-assignments",
+            &app.admin,
+            assign(&anna, "2020-01-01", Some("2023-12-31")),
+        )
+        .await;
+    first.assert_status(201);
+    // Overlapping periods of the same person and role: 409, naming the existing assignment.
+    for (from, to) in [
+        ("2023-12-31", None),
+        ("2019-01-01", Some("2020-01-01")),
+        ("2021-01-01", Some("2021-02-01")),
+    ] {
+        let r = app
+            .post(
+                "/api/v1/role-assignments",
+                &app.admin,
+                assign(&anna, from, to),
+            )
+            .await;
+        r.assert_status(409);
+        assert!(
+            r.body["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(&first.id()),
+            "{}",
+            r.body
+        );
+    }
+    // A later period, or another person, is fine.
+    let later = app
+        .post(
+            "/api/v1/role-assignments",
+            &app.admin,
+            assign(&anna, "2024-01-01", None),
+        )
+        .await;
+    later.assert_status(201);
+    app.post(
+        "/api/v1/role-assignments",
+        &app.admin,
+        assign(&bo, "2021-01-01", None),
+    )
+    .await
+    .assert_status(201);
+    // Stretching the first period into the later one is the same conflict.
+    app.patch(
+        &format!("/api/v1/role-assignments/{}", first.id()),
+        &app.admin,
+        json!({"valid_to": null}),
+    )
+    .await
+    .assert_status(409);
+}

@@ -18,20 +18,17 @@ pub fn list(
     page: &PageRequest,
 ) -> Result<(Vec<AuditAction>, i64), ApiError> {
     let today = today();
+    let allowed = scope::allowed_org_ids(conn, principal, filter.within.as_deref())?;
     let build = || {
         let mut q = audit_actions::table.into_boxed();
-        if let Some(orgs) = scope::visible_orgs(principal) {
-            q = q.filter(audit_actions::organisation_id.eq_any(orgs));
+        if let Some(ids) = &allowed {
+            q = q.filter(audit_actions::organisation_id.eq_any(ids.clone()));
         }
         if let Some(v) = &filter.finding_id {
             q = q.filter(audit_actions::finding_id.eq(v.clone()));
         }
         if let Some(v) = &filter.organisation_id {
             q = q.filter(audit_actions::organisation_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.within {
-            q = q
-                .filter(audit_actions::organisation_id.eq_any(scope::subtree_ids(vec![v.clone()])));
         }
         if let Some(v) = &filter.municipality_id {
             q = q.filter(audit_actions::municipality_id.eq(v.clone()));

@@ -17,10 +17,11 @@ pub fn list(
     filter: &RiskFilter,
     page: &PageRequest,
 ) -> Result<(Vec<Risk>, i64), ApiError> {
+    let allowed = scope::allowed_org_ids(conn, principal, filter.within.as_deref())?;
     let build = || {
         let mut q = risks::table.into_boxed();
-        if let Some(orgs) = scope::visible_orgs(principal) {
-            q = q.filter(risks::organisation_id.eq_any(orgs));
+        if let Some(ids) = &allowed {
+            q = q.filter(risks::organisation_id.eq_any(ids.clone()));
         }
         if let Some(v) = &filter.object_id {
             q = q.filter(risks::object_id.eq(v.clone()));
@@ -30,9 +31,6 @@ pub fn list(
         }
         if let Some(v) = &filter.organisation_id {
             q = q.filter(risks::organisation_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.within {
-            q = q.filter(risks::organisation_id.eq_any(scope::subtree_ids(vec![v.clone()])));
         }
         if let Some(v) = &filter.municipality_id {
             q = q.filter(risks::municipality_id.eq(v.clone()));
