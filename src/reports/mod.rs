@@ -6,9 +6,9 @@
 //! and schemas ([`openapi`]) and `docs/reports.md` ([`docs`]). To add one: write a module with a
 //! `report_row!` struct and a run function, and add its `ReportTable` to [`REGISTRY`].
 
+pub mod audit_follow_up;
 pub mod benefits;
 pub mod budget;
-pub mod audit_follow_up;
 pub mod docs;
 pub mod documentation_completeness;
 pub mod filters;
