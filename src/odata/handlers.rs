@@ -9,8 +9,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::csdl::{self, SetInfo};
-use super::model::TableSet;
-use super::{exec, options, tables, FeedSettings, MAX_PAGE_SIZE};
+use super::sets::{self, EntitySet};
+use super::{exec, options, reports, FeedSettings, MAX_PAGE_SIZE};
 use crate::auth::Reader;
 use crate::db::ReadDb;
 use crate::error::ApiError;
@@ -72,30 +72,47 @@ impl ResponseError for ODataError {
 
 type Reply = Result<HttpResponse, ODataError>;
 
-fn set_info(set: &TableSet) -> SetInfo<'_> {
-    SetInfo {
-        name: set.name,
-        type_name: set.type_name,
-        title: set.description,
-        key: "id",
-        properties: set.properties,
-    }
-}
-
 fn all_sets() -> Vec<SetInfo<'static>> {
-    tables::ALL.iter().map(|s| set_info(s)).collect()
+    sets::all().into_iter().map(EntitySet::info).collect()
 }
 
-fn find_set(name: &str) -> Result<&'static TableSet, ApiError> {
-    tables::ALL
-        .iter()
-        .copied()
-        .find(|s| s.name == name)
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "there is no entity set '{name}'; GET /odata/ lists them"
-            ))
-        })
+fn find_set(name: &str) -> Result<EntitySet, ApiError> {
+    sets::find(name).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "there is no entity set '{name}'; GET /odata/ lists them"
+        ))
+    })
+}
+
+/// Reads one page (or, with `count_only`, just the count) of any entity set.
+async fn read(
+    db: &ReadDb,
+    principal: crate::auth::Principal,
+    set: EntitySet,
+    opts: &options::QueryOptions,
+    page_size: i64,
+    count_only: bool,
+) -> Result<exec::Page, ApiError> {
+    let opts = opts.clone();
+    db.run(move |conn| match set {
+        EntitySet::Table(table) => {
+            let scope = principal.orgs.as_deref();
+            if count_only {
+                let n = exec::count(conn, table, &opts, scope)?;
+                Ok(exec::Page {
+                    rows: Vec::new(),
+                    next: None,
+                    count: Some(n),
+                })
+            } else {
+                Ok(exec::read_page(conn, table, &opts, scope, page_size)?)
+            }
+        }
+        EntitySet::Report(report) => {
+            reports::read_page(conn, &principal, report, &opts, page_size, count_only)
+        }
+    })
+    .await
 }
 
 fn odata_ok(content_type: &str) -> actix_web::HttpResponseBuilder {
@@ -239,7 +256,10 @@ fn next_link(
     format!("{base}/odata/{set}?{query}")
 }
 
-/// Rows of an entity set, in the caller's organisation subtrees, a page at a time.
+/// Rows of an entity set, in the caller's organisation subtrees, a page at a time. Report sets
+/// (`portfolio`, `model_compliance` …) also take their report's filters as parameters, with the
+/// names and rules of `/api/v1/reports/…` (a required `year` defaults to the current year), and
+/// are keyed by `row_key`, the row's position in the report's order.
 #[utoipa::path(
     tag = "odata",
     operation_id = "get_odata_entity_set",
@@ -254,12 +274,15 @@ fn next_link(
         ("$skiptoken" = Option<String>, Query, description = "Set by @odata.nextLink; do not build it yourself"),
         ("$format" = Option<String>, Query, description = "json (the only format)", example = "json"),
         ("api_key" = Option<String>, Query, description = "An API key in the URL (Power BI); carried into @odata.nextLink"),
+        ("year" = Option<i32>, Query, description = "Report sets only, where the report takes it: the report's `year` filter (likewise `organisation_id`, `from_year`, `to_year`, `phase`, `kind`, `focus_area_id`, `requirement`, `reference_date`; see docs/reports.md). Any other parameter is a 400.", example = 2026),
         ("Prefer" = Option<String>, Header, description = "odata.maxpagesize=N: rows per page (at most 10000; default 1000)", example = "odata.maxpagesize=500"),
     ),
     responses(
         (status = 200, description = "A page of rows; `@odata.nextLink` whenever rows remain", body = EntitySetPage, content_type = "application/json"),
         (status = 400, description = "A bad query option, property or literal, named in `detail` and `error.message`", body = crate::error::Problem, content_type = "application/problem+json",
          example = json!({"type": "urn:styra:problem:bad-request", "title": "Bad request", "status": 400, "detail": "$filter: unknown property 'colour'", "error": {"code": "bad-request", "message": "$filter: unknown property 'colour'"}})),
+        (status = 403, description = "A report's organisation_id outside the caller's scope", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad report filter, named in `errors`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token or key", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such entity set", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is busy or unreachable", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -276,18 +299,17 @@ pub async fn entity_set(
     req: HttpRequest,
 ) -> Reply {
     let set = find_set(&path)?;
-    let opts = options::parse(req.query_string(), set.properties, "id")?;
+    let opts = options::parse(
+        req.query_string(),
+        set.properties(),
+        set.key(),
+        set.parameters(),
+    )?;
     let (size, preferred) = page_size(&req, &feed);
-    let scope = reader.0.orgs.clone();
-    let query_opts = opts.clone();
-    let page = db
-        .run(move |conn| {
-            exec::read_page(conn, set, &query_opts, scope.as_deref(), size).map_err(ApiError::from)
-        })
-        .await?;
+    let page = read(&db, reader.0, set, &opts, size, false).await?;
 
     let base = crate::api::paging::base_url(&req);
-    let mut context = format!("{base}/odata/$metadata#{}", set.name);
+    let mut context = format!("{base}/odata/$metadata#{}", set.name());
     if opts.selected {
         let names: Vec<&str> = opts.select.iter().map(|p| p.name).collect();
         context.push_str(&format!("({})", names.join(",")));
@@ -303,7 +325,7 @@ pub async fn entity_set(
     body.push_str(&page.rows.join(","));
     body.push(']');
     if let Some(token) = &page.next {
-        let link = next_link(&base, set.name, &opts, page.rows.len() as i64, token);
+        let link = next_link(&base, set.name(), &opts, page.rows.len() as i64, token);
         body.push_str(",\"@odata.nextLink\":");
         body.push_str(&serde_json::Value::String(link).to_string());
     }
@@ -322,6 +344,7 @@ pub async fn entity_set(
     params(
         ("entity_set" = String, Path, description = "An entity set from the service document", example = "activities"),
         ("$filter" = Option<String>, Query, description = "As for the entity set", example = "year eq 2026"),
+        ("year" = Option<i32>, Query, description = "Report sets only: the report's filters, as for the entity set", example = 2026),
         ("api_key" = Option<String>, Query, description = "An API key in the URL (Power BI)"),
     ),
     responses(
@@ -341,10 +364,12 @@ pub async fn entity_count(
     req: HttpRequest,
 ) -> Reply {
     let set = find_set(&path)?;
-    let opts = options::parse(req.query_string(), set.properties, "id")?;
-    let scope = reader.0.orgs.clone();
-    let n = db
-        .run(move |conn| exec::count(conn, set, &opts, scope.as_deref()).map_err(ApiError::from))
-        .await?;
-    Ok(odata_ok("text/plain;charset=utf-8").body(n.to_string()))
+    let opts = options::parse(
+        req.query_string(),
+        set.properties(),
+        set.key(),
+        set.parameters(),
+    )?;
+    let page = read(&db, reader.0, set, &opts, 0, true).await?;
+    Ok(odata_ok("text/plain;charset=utf-8").body(page.count.unwrap_or_default().to_string()))
 }

@@ -1,10 +1,11 @@
 //! The read-only OData v4 feed at `/odata/` that Power BI's "OData feed" connector loads:
 //! the service document, `$metadata` (CSDL), and one entity set per flat table, with `$select`,
 //! `$filter`, `$orderby`, `$top`, `$skip`, `$count` and server-driven keyset paging
-//! (`@odata.nextLink`). Rows are limited to the caller's organisation subtrees, as in the REST
+//! (`@odata.nextLink`), and one entity set per report table. Rows are limited to the caller's organisation subtrees, as in the REST
 //! lists. See `docs/power-bi.md`.
 //!
-//! - [`model`]: EDM types, properties, entity sets; [`tables`]: the fourteen flat tables.
+//! - [`model`]: EDM types, properties, entity sets; [`tables`]: the fourteen flat tables;
+//!   [`reports`]: the report tables of `reports::REGISTRY`; [`sets`]: all of them by name.
 //! - [`filter`]: the `$filter` tokenizer and parser; [`options`]: every query option.
 //! - [`sql`]: the generated SQL (bound parameters only); [`exec`]: running it on either backend.
 //! - [`csdl`]: the service document and `$metadata`; [`handlers`]: the routes.
@@ -15,6 +16,8 @@ pub mod filter;
 pub mod handlers;
 pub mod model;
 pub mod options;
+pub mod reports;
+pub mod sets;
 pub mod sql;
 pub mod tables;
 

@@ -34,6 +34,8 @@ pub struct QueryOptions {
     pub count: bool,
     /// The order-key values of the last row of the previous page.
     pub after: Option<Vec<Literal>>,
+    /// Custom parameters the entity set accepts (a report's filters, e.g. `year`).
+    pub custom: Vec<(String, String)>,
     /// The request's parameters other than `$top`, `$skip` and `$skiptoken`, for the next link.
     pub carried: Vec<(String, String)>,
 }
@@ -43,8 +45,13 @@ fn bad(option: &str, message: impl std::fmt::Display) -> ApiError {
 }
 
 /// Parses a raw query string against an entity set's properties. `key` is the property that
-/// orders last and identifies a row.
-pub fn parse(query: &str, properties: &[Property], key: &str) -> Result<QueryOptions, ApiError> {
+/// orders last and identifies a row; `custom` names the set's own parameters (report filters).
+pub fn parse(
+    query: &str,
+    properties: &[Property],
+    key: &str,
+    custom_names: &[&str],
+) -> Result<QueryOptions, ApiError> {
     let mut seen: Vec<String> = Vec::new();
     let mut raw_select = None;
     let mut raw_filter = None;
@@ -54,6 +61,7 @@ pub fn parse(query: &str, properties: &[Property], key: &str) -> Result<QueryOpt
     let mut raw_count = None;
     let mut raw_token = None;
     let mut carried = Vec::new();
+    let mut custom = Vec::new();
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
         let (name, value) = (name.into_owned(), value.into_owned());
         if name == API_KEY_PARAM {
@@ -83,6 +91,11 @@ pub fn parse(query: &str, properties: &[Property], key: &str) -> Result<QueryOpt
                 carried.push((name, value));
                 continue;
             }
+            other if custom_names.contains(&other) => {
+                custom.push((name.clone(), value.clone()));
+                carried.push((name, value));
+                continue;
+            }
             "$expand" | "$search" | "$apply" | "$compute" | "$levels" | "$index"
             | "$deltatoken" | "$schemaversion" | "$id" => {
                 return Err(bad(&name, "this query option is not supported by the feed"))
@@ -90,7 +103,7 @@ pub fn parse(query: &str, properties: &[Property], key: &str) -> Result<QueryOpt
             _ => {
                 return Err(bad(
                     &name,
-                    "unknown query option (supported: $select, $filter, $orderby, $top, $skip, $count, $format, api_key)",
+                    "unknown query option (supported: $select, $filter, $orderby, $top, $skip, $count, $format, api_key, and a report's own filters)",
                 ))
             }
         };
@@ -143,6 +156,7 @@ pub fn parse(query: &str, properties: &[Property], key: &str) -> Result<QueryOpt
         skip,
         count,
         after,
+        custom,
         carried,
     })
 }
@@ -278,11 +292,11 @@ mod tests {
     ];
 
     fn parse_ok(q: &str) -> QueryOptions {
-        parse(q, PROPS, "id").unwrap()
+        parse(q, PROPS, "id", &["year_param"]).unwrap()
     }
 
     fn parse_err(q: &str) -> String {
-        parse(q, PROPS, "id").unwrap_err().to_string()
+        parse(q, PROPS, "id", &[]).unwrap_err().to_string()
     }
 
     #[test]
@@ -305,6 +319,14 @@ mod tests {
             ]
         );
         assert_eq!(o.top, Some(5));
+    }
+
+    #[test]
+    fn custom_parameters_are_kept_and_carried() {
+        let o = parse_ok("year_param=2026&$top=1");
+        assert_eq!(o.custom, vec![("year_param".to_owned(), "2026".to_owned())]);
+        assert_eq!(o.carried, o.custom);
+        assert!(parse_err("year_param=2026").contains("unknown query option"));
     }
 
     #[test]

@@ -351,7 +351,7 @@ mod tests {
     use crate::odata::{options, tables};
 
     fn opts(query: &str) -> QueryOptions {
-        options::parse(query, tables::ACTIVITIES.properties, "id").unwrap()
+        options::parse(query, tables::ACTIVITIES.properties, "id", &[]).unwrap()
     }
 
     #[test]

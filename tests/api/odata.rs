@@ -74,7 +74,13 @@ fn parse_metadata(xml: &str) -> BTreeMap<String, Vec<(String, String, bool)>> {
             .filter(|n| n.has_tag_name("PropertyRef"))
             .map(|n| n.attribute("Name").unwrap_or_default())
             .collect();
-        assert_eq!(key, ["id"]);
+        let type_name = t.attribute("Name").unwrap_or_default();
+        let expected = if type_name.ends_with("Row") {
+            "row_key"
+        } else {
+            "id"
+        };
+        assert_eq!(key, [expected], "{type_name}");
         let props = t
             .children()
             .filter(|n| n.has_tag_name("Property"))
@@ -174,7 +180,11 @@ async fn service_document_and_metadata_answer_without_options() {
     r.assert_status(200);
     assert!(r.content_type().starts_with("application/xml"));
     let sets = parse_metadata(r.body.as_str().expect("xml text"));
-    assert_eq!(sets.len(), 14);
+    assert_eq!(sets.len(), 14 + styra::reports::registry().len());
+    assert_eq!(
+        sets["portfolio"][0],
+        ("row_key".into(), "Edm.Int64".into(), false)
+    );
     let activities = &sets["activities"];
     let find = |name: &str| activities.iter().find(|p| p.0 == name).cloned();
     assert_eq!(
@@ -210,8 +220,9 @@ async fn every_entity_set_returns_typed_rows_on_demo_data() {
     let r = odata(&app, "/odata/$metadata", &app.admin, &[]).await;
     let sets = parse_metadata(r.body.as_str().expect("xml"));
     for (set, properties) in &sets {
+        let is_report = properties[0].0 == "row_key";
         let (rows, _) = all_pages(&app, &format!("/odata/{set}"), &app.admin, "1000").await;
-        assert!(!rows.is_empty(), "{set} has no rows");
+        assert!(is_report || !rows.is_empty(), "{set} has no rows");
         let count = odata(&app, &format!("/odata/{set}/$count"), &app.admin, &[]).await;
         count.assert_status(200);
         assert_eq!(count.body.as_i64(), Some(rows.len() as i64), "{set}");
@@ -232,8 +243,16 @@ async fn every_entity_set_returns_typed_rows_on_demo_data() {
                 }
             }
         }
-        for must in ["id", "created_at", "modified_at"] {
-            assert!(seen_non_null.contains(must), "{set}.{must}");
+        let musts: &[&str] = if is_report {
+            &["row_key"]
+        } else {
+            &["id", "created_at", "modified_at"]
+        };
+        for must in musts {
+            assert!(
+                rows.is_empty() || seen_non_null.contains(*must),
+                "{set}.{must}"
+            );
         }
     }
 }
@@ -535,4 +554,88 @@ async fn bad_options_are_400_problems_naming_the_problem() {
     }
     let r = odata(&app, "/odata/people", &app.admin, &[]).await;
     r.assert_status(404);
+}
+
+#[tokio::test]
+async fn report_tables_are_entity_sets_with_their_filters_as_parameters() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    let admin = &app.admin;
+    let rest = app.get("/api/v1/reports/portfolio?year=2026", admin).await;
+    rest.assert_status(200);
+    let expected = rest.body["rows"].as_array().expect("rows").len();
+    assert!(expected > 10);
+
+    // Every row once across small pages, in the report's order, keyed by row_key.
+    let (rows, pages) = all_pages(&app, "/odata/portfolio?year=2026", admin, "7").await;
+    assert_eq!(rows.len(), expected);
+    assert_eq!(pages, expected.div_ceil(7));
+    let keys: Vec<i64> = rows
+        .iter()
+        .map(|r| r["row_key"].as_i64().unwrap())
+        .collect();
+    assert_eq!(keys, (1..=expected as i64).collect::<Vec<_>>());
+    assert_eq!(
+        rows[0]["organisation_name"],
+        rest.body["rows"][0]["organisation_name"]
+    );
+
+    // $filter, $orderby and $select on the report's columns; paging keeps the parameters.
+    let path = "/odata/portfolio?year=2026&$filter=phase%20eq%20'completed'%20and%20planned_budget%20gt%200&$orderby=activities%20desc&$select=row_key,phase,activities&$count=true";
+    let (rows, _) = all_pages(&app, path, admin, "3").await;
+    let matching = rest.body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["phase"] == "completed" && r["planned_budget"].as_i64() > Some(0))
+        .count();
+    assert_eq!(rows.len(), matching);
+    assert!(rows
+        .windows(2)
+        .all(|w| w[0]["activities"].as_i64() >= w[1]["activities"].as_i64()));
+    assert!(rows
+        .iter()
+        .all(|r| r.as_object().unwrap().len() == 3 && r["phase"] == "completed"));
+    let first = odata(&app, path, admin, &[("Prefer", "odata.maxpagesize=3")]).await;
+    assert_eq!(first.body["@odata.count"].as_i64(), Some(matching as i64));
+    if matching > 3 {
+        let next = first.body["@odata.nextLink"].as_str().unwrap();
+        assert!(next.contains("year=2026"), "{next}");
+    }
+    let n = odata(&app, "/odata/portfolio/$count?year=2026", admin, &[]).await;
+    assert_eq!(n.body.as_i64(), Some(expected as i64));
+
+    // A required year defaults to the current one (Power BI's preview sends no parameters);
+    // a bad one is the report's own 422, an unknown parameter a 400.
+    odata(&app, "/odata/model_compliance", admin, &[])
+        .await
+        .assert_status(200);
+    let r = odata(&app, "/odata/model_compliance?year=1999", admin, &[]).await;
+    r.assert_status(422);
+    assert_eq!(r.error_fields(), vec!["year".to_owned()]);
+    odata(&app, "/odata/portfolio?colour=red", admin, &[])
+        .await
+        .assert_status(400);
+    odata(&app, "/odata/activities?year=2026", admin, &[])
+        .await
+        .assert_status(400);
+
+    // Scope: a committee token sees only its subtree's rows.
+    let committees = app
+        .get("/api/v1/organisations?kind=committee&limit=1", admin)
+        .await;
+    let committee = committees.ids()[0].clone();
+    let subtree = app
+        .get(
+            &format!("/api/v1/organisations?within={committee}&limit=1000"),
+            admin,
+        )
+        .await
+        .ids();
+    let token = app.token("nämnd", Role::Viewer, &[&committee]);
+    let (rows, _) = all_pages(&app, "/odata/portfolio?year=2026", &token, "1000").await;
+    assert!(rows.len() < expected);
+    for row in rows {
+        assert!(subtree.contains(&row["organisation_id"].as_str().unwrap().to_owned()));
+    }
 }

@@ -1,0 +1,344 @@
+//! Report tables as entity sets, generically over `reports::REGISTRY`: each table becomes an
+//! entity type keyed by a synthesized `row_key` (the row's position in the report's own order)
+//! with one property per column. The report's filters are custom query parameters with the
+//! same names and rules as on `/api/v1/reports/…` (`?year=2026&organisation_id=…`); the report
+//! runs in SQL as there, and `$filter`, `$orderby`, `$select` and paging then apply to its
+//! (aggregated, small) result in memory, with the same semantics as on the flat tables.
+
+use std::cmp::Ordering;
+use std::sync::OnceLock;
+
+use chrono::Datelike;
+
+use super::exec::Page;
+use super::filter::{CmpOp, Expr, Literal, StringFn};
+use super::model::{EdmType, Property};
+use super::options::{Direction, QueryOptions};
+use crate::auth::Principal;
+use crate::db::DbConnection;
+use crate::error::ApiError;
+use crate::reports::filters::{Filter, RawReportQuery};
+use crate::reports::table::{Cell, ColumnType, ReportTable};
+
+/// The synthesized key property of every report entity type.
+pub const ROW_KEY: &str = "row_key";
+
+/// A report table as an entity set.
+pub struct ReportSet {
+    pub table: &'static ReportTable,
+    pub type_name: String,
+    /// `row_key`, then the report's columns in order.
+    pub properties: Vec<Property>,
+    /// The report's filters: the custom query parameters the set accepts.
+    pub parameters: Vec<&'static str>,
+}
+
+fn edm(kind: ColumnType) -> EdmType {
+    match kind {
+        ColumnType::Text => EdmType::String,
+        ColumnType::Integer => EdmType::Int64,
+        ColumnType::Decimal => EdmType::Decimal,
+        ColumnType::Date => EdmType::Date,
+        ColumnType::Datetime => EdmType::DateTimeOffset,
+        ColumnType::Bool => EdmType::Boolean,
+    }
+}
+
+/// Every report table of the registry as an entity set (built once).
+pub fn all() -> &'static [ReportSet] {
+    static SETS: OnceLock<Vec<ReportSet>> = OnceLock::new();
+    SETS.get_or_init(|| {
+        crate::reports::registry()
+            .iter()
+            .map(|table| {
+                let mut properties = vec![Property {
+                    name: ROW_KEY,
+                    edm: EdmType::Int64,
+                    nullable: false,
+                    sort_column: None,
+                }];
+                properties.extend(table.columns.iter().map(|c| Property {
+                    name: c.key,
+                    edm: edm(c.kind),
+                    nullable: c.nullable,
+                    sort_column: None,
+                }));
+                ReportSet {
+                    table,
+                    type_name: format!("{}Row", table.schema_name()),
+                    properties,
+                    parameters: table.filters.iter().map(|f| f.name()).collect(),
+                }
+            })
+            .collect()
+    })
+}
+
+/// The report filters from the custom parameters; a required `year` defaults to this year, so
+/// Power BI's navigator preview (which sends none) shows the current year.
+fn report_filters(
+    set: &ReportSet,
+    custom: &[(String, String)],
+    today: chrono::NaiveDate,
+) -> Result<crate::reports::filters::ReportFilters, ApiError> {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(custom)
+        .finish();
+    let raw: RawReportQuery = serde_urlencoded::from_str(&query)
+        .map_err(|e| ApiError::BadRequest(format!("invalid report parameter: {e}")))?;
+    let mut filters = raw.filters()?;
+    if set.table.required.contains(&Filter::Year) && filters.year.is_none() {
+        filters.year = Some(today.year());
+    }
+    Ok(filters)
+}
+
+/// Orders cells as OData orders values: null first, then by value.
+fn compare(a: &Cell, b: &Cell) -> Ordering {
+    match (a, b) {
+        (Cell::Null, Cell::Null) => Ordering::Equal,
+        (Cell::Null, _) => Ordering::Less,
+        (_, Cell::Null) => Ordering::Greater,
+        (Cell::Text(x), Cell::Text(y)) => x.cmp(y),
+        (Cell::Integer(x), Cell::Integer(y)) => x.cmp(y),
+        (Cell::Integer(x), Cell::Decimal(y)) => (*x as f64).total_cmp(y),
+        (Cell::Decimal(x), Cell::Integer(y)) => x.total_cmp(&(*y as f64)),
+        (Cell::Decimal(x), Cell::Decimal(y)) => x.total_cmp(y),
+        (Cell::Date(x), Cell::Date(y)) => x.cmp(y),
+        (Cell::Datetime(x), Cell::Datetime(y)) => x.cmp(y),
+        (Cell::Bool(x), Cell::Bool(y)) => x.cmp(y),
+        _ => Ordering::Equal,
+    }
+}
+
+fn cell(value: &Literal) -> Cell {
+    match value {
+        Literal::Null => Cell::Null,
+        Literal::String(s) => Cell::Text(s.clone()),
+        Literal::Int(n) => Cell::Integer(*n),
+        Literal::Decimal(x) => Cell::Decimal(*x),
+        Literal::Bool(b) => Cell::Bool(*b),
+        Literal::Date(d) => Cell::Date(*d),
+        Literal::DateTime(t) => Cell::Datetime(*t),
+    }
+}
+
+/// OData's logic: comparisons are two-valued (null eq x is false, null ne x true); a string
+/// function of null is null, and null propagates through `not`, `and`, `or`.
+fn eval(expr: &Expr, row: &[Cell], index: &dyn Fn(&str) -> usize) -> Option<bool> {
+    match expr {
+        Expr::And(a, b) => match (eval(a, row, index), eval(b, row, index)) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        },
+        Expr::Or(a, b) => match (eval(a, row, index), eval(b, row, index)) {
+            (Some(true), _) | (_, Some(true)) => Some(true),
+            (Some(false), Some(false)) => Some(false),
+            _ => None,
+        },
+        Expr::Not(inner) => eval(inner, row, index).map(|b| !b),
+        Expr::Const(b) => Some(*b),
+        Expr::Text {
+            function,
+            property,
+            text,
+        } => match &row[index(property.name)] {
+            Cell::Text(s) => Some(match function {
+                StringFn::Contains => s.contains(text.as_str()),
+                StringFn::StartsWith => s.starts_with(text.as_str()),
+                StringFn::EndsWith => s.ends_with(text.as_str()),
+            }),
+            _ => None,
+        },
+        Expr::Compare {
+            property,
+            op,
+            value,
+        } => {
+            let left = &row[index(property.name)];
+            let null_left = matches!(left, Cell::Null);
+            let null_right = matches!(value, Literal::Null);
+            if null_left || null_right {
+                let both = null_left && null_right;
+                return Some(match op {
+                    CmpOp::Eq => both,
+                    CmpOp::Ne => !both,
+                    _ => false,
+                });
+            }
+            let ord = compare(left, &cell(value));
+            Some(match op {
+                CmpOp::Eq => ord == Ordering::Equal,
+                CmpOp::Ne => ord != Ordering::Equal,
+                CmpOp::Gt => ord == Ordering::Greater,
+                CmpOp::Ge => ord != Ordering::Less,
+                CmpOp::Lt => ord == Ordering::Less,
+                CmpOp::Le => ord != Ordering::Greater,
+            })
+        }
+    }
+}
+
+/// Runs the report for the principal and returns one page of its rows.
+pub fn read_page(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    set: &ReportSet,
+    opts: &QueryOptions,
+    page_size: i64,
+    count_only: bool,
+) -> Result<Page, ApiError> {
+    let today = chrono::Utc::now().date_naive();
+    let filters = report_filters(set, &opts.custom, today)?;
+    let data = crate::reports::run(conn, principal, set.table, filters, today)?;
+    let index = |name: &str| {
+        set.properties
+            .iter()
+            .position(|p| p.name == name)
+            .unwrap_or_default()
+    };
+    let mut rows: Vec<Vec<Cell>> = data
+        .rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, cells)| {
+            let mut row = Vec::with_capacity(cells.len() + 1);
+            row.push(Cell::Integer(i as i64 + 1));
+            row.extend(cells);
+            row
+        })
+        .filter(|row| {
+            opts.filter
+                .as_ref()
+                .is_none_or(|f| eval(f, row, &index) == Some(true))
+        })
+        .collect();
+    let total = rows.len() as i64;
+    let count = (opts.count || count_only).then_some(total);
+    if count_only {
+        return Ok(Page {
+            rows: Vec::new(),
+            next: None,
+            count,
+        });
+    }
+    let keys: Vec<(usize, Direction)> = opts
+        .order
+        .iter()
+        .map(|(p, d)| (index(p.name), *d))
+        .collect();
+    let order = |a: &[Cell], b: &[Cell]| {
+        keys.iter()
+            .map(|(i, d)| {
+                let o = compare(&a[*i], &b[*i]);
+                if *d == Direction::Desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            })
+            .find(|o| *o != Ordering::Equal)
+            .unwrap_or(Ordering::Equal)
+    };
+    rows.sort_by(|a, b| order(a, b));
+    let start = match &opts.after {
+        Some(after) => {
+            // A row shaped like the sorted rows, holding the previous page's last key values.
+            let mut anchor = vec![Cell::Null; set.properties.len()];
+            for ((i, _), value) in keys.iter().zip(after) {
+                anchor[*i] = cell(value);
+            }
+            rows.partition_point(|r| order(r, &anchor) != Ordering::Greater)
+        }
+        None => usize::try_from(opts.skip).unwrap_or(usize::MAX),
+    };
+    let wanted = opts.top.map_or(page_size, |top| top.min(page_size));
+    let page: Vec<&Vec<Cell>> = rows
+        .iter()
+        .skip(start)
+        .take(usize::try_from(wanted).unwrap_or(0))
+        .collect();
+    let more = rows.len().saturating_sub(start) > page.len();
+    let more_within_top = more && opts.top.is_none_or(|top| top > wanted);
+    let next = match page.last() {
+        Some(last) if more_within_top && wanted > 0 => {
+            Some(keys.iter().map(|(i, _)| last[*i].to_json()).collect())
+        }
+        _ => None,
+    };
+    let selected: Vec<usize> = opts.select.iter().map(|p| index(p.name)).collect();
+    let rendered = page
+        .iter()
+        .map(|row| {
+            let fields: Vec<String> = selected
+                .iter()
+                .map(|i| {
+                    format!(
+                        "{}:{}",
+                        serde_json::Value::from(set.properties[*i].name),
+                        row[*i].to_json()
+                    )
+                })
+                .collect();
+            format!("{{{}}}", fields.join(","))
+        })
+        .collect();
+    Ok(Page {
+        rows: rendered,
+        next,
+        count,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::odata::options;
+
+    #[test]
+    fn every_report_is_a_set_with_a_row_key_and_typed_columns() {
+        let names: Vec<&str> = crate::odata::tables::ALL.iter().map(|t| t.name).collect();
+        for set in all() {
+            assert_eq!(set.properties[0].name, ROW_KEY);
+            assert_eq!(set.properties.len(), set.table.columns.len() + 1);
+            assert!(
+                !names.contains(&set.table.key),
+                "{} clashes with a table",
+                set.table.key
+            );
+            assert!(set.properties.len() <= crate::odata::sql::MAX_PROPERTIES);
+        }
+    }
+
+    #[test]
+    fn in_memory_filters_follow_odata_null_rules() {
+        let props = [
+            Property {
+                name: "a",
+                edm: EdmType::Int64,
+                nullable: true,
+                sort_column: None,
+            },
+            Property {
+                name: "t",
+                edm: EdmType::String,
+                nullable: true,
+                sort_column: None,
+            },
+        ];
+        let index = |n: &str| if n == "a" { 0 } else { 1 };
+        let row = vec![Cell::Null, Cell::Null];
+        let check = |f: &str| {
+            let o = options::parse(&format!("$filter={f}"), &props, "a", &[]).unwrap();
+            eval(o.filter.as_ref().unwrap(), &row, &index)
+        };
+        assert_eq!(check("a gt 1"), Some(false));
+        assert_eq!(check("not (a gt 1)"), Some(true));
+        assert_eq!(check("a ne 1"), Some(true));
+        assert_eq!(check("a eq null"), Some(true));
+        assert_eq!(check("contains(t,'x')"), None);
+        assert_eq!(check("not contains(t,'x')"), None);
+        assert_eq!(check("contains(t,'x') or a eq null"), Some(true));
+    }
+}
