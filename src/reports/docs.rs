@@ -14,8 +14,9 @@ const INTRO: &str = "# Reports
      Regenerate: STYRA_UPDATE_DOCS=1 cargo test --test api reports::docs -->
 
 Every report table is one `GET /api/v1/reports/<route>`, computed in the database (GROUP BY,
-never rows loaded into the server) over the caller's organisation scope. The same tables will be
-OData entity sets under their `key`.
+never rows loaded into the server) over the caller's organisation scope. The same tables are
+entity sets of the OData feed under their `key` (`/odata/documentation_completeness?year=2026`),
+keyed by `row_key`, with the filters below as query parameters; see [power-bi.md](power-bi.md).
 
 ## Calling a report
 
