@@ -75,3 +75,21 @@ pub fn all() -> Vec<EntitySet> {
 pub fn find(name: &str) -> Option<EntitySet> {
     all().into_iter().find(|s| s.name() == name)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    /// A report whose key equals a flat table's name (say `benefits`) would hide one of the
+    /// two from every client, so names and type names must be unique across both kinds.
+    #[test]
+    fn entity_set_and_type_names_are_unique() {
+        let sets = all();
+        let names: HashSet<&str> = sets.iter().map(|s| s.name()).collect();
+        assert_eq!(names.len(), sets.len(), "duplicate entity set names");
+        let types: HashSet<String> = sets.iter().map(|s| s.info().type_name.to_owned()).collect();
+        assert_eq!(types.len(), sets.len(), "duplicate entity type names");
+    }
+}

@@ -133,7 +133,7 @@ const FILTERS: &[Filter] = &[
 ];
 
 pub const BENEFITS: ReportTable = ReportTable {
-    key: "benefits",
+    key: "benefit_realisation",
     path: "benefits",
     title: "Nyttorealisering",
     summary: "Expected against realised benefit per organisation, focus area and year",

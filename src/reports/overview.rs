@@ -36,6 +36,8 @@ report_row! {
         documentation_share_done: Option<f64> [Share] => "Dokumentationsgrad", "0.62", "For the year's activities, the `documentation-completeness` share over all ten requirements: done / (requirements − not applicable); null without activities.";
         planned_budget: i64 [Sek] => "Budget (kr)", "4200000", "Sum of `planned` of the budget lines of the year's förvaltningsplaner owned in the subtree (every period), whole SEK.";
         actual_budget: i64 [Sek] => "Utfall (kr)", "3100000", "Sum of `actual` of the same lines (lines without an outcome add 0).";
+        expected_benefit_sek: i64 [Sek] => "Förväntad nytta (kr/år)", "900000", "Sum of yearly_value_sek of the benefits of the year's activities (as `/reports/benefits` counts them, each benefit once).";
+        realised_benefit_sek: i64 [Sek] => "Realiserad nytta (kr)", "420000", "Sum of realised_value_sek of the same benefits (from their latest follow-up; none adds 0).";
         high_risks: i64 => "Höga risker", "3", "Risks owned in the subtree that are open or being mitigated with score ≥ 12.";
         overdue_audit_actions: i64 => "Försenade åtgärder", "1", "Audit actions the subtree is responsible for that are overdue today (as `audit-follow-up/overdue-actions`).";
         phase_overrides: i64 => "Överskridna fasregler", "0", "Phase transitions during the year forced past unmet phase rules (as `model-compliance`).";
@@ -100,6 +102,11 @@ fn run(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<
                    COUNT(CASE WHEN d.status = 'not_applicable' THEN 1 END) AS not_applicable
             FROM act JOIN documentation_items d ON d.activity_id = act.id AND d.kind IN {DOCUMENTATION_KINDS}
             GROUP BY act.committee_id),
+        bens AS (
+            SELECT act.committee_id, SUM(b.yearly_value_sek) AS expected,
+                   SUM(b.realised_value_sek) AS realised
+            FROM act JOIN benefits b ON b.activity_id = act.id
+            GROUP BY act.committee_id),
         budget AS (
             SELECT sub.committee_id, SUM(bl.planned) AS planned, SUM(bl.actual) AS actual
             FROM sub JOIN budget_lines bl ON bl.organisation_id = sub.org_id
@@ -139,6 +146,8 @@ fn run(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<
                END AS documentation_share_done,
                CAST(COALESCE(budget.planned, 0) AS BIGINT) AS planned_budget,
                CAST(COALESCE(budget.actual, 0) AS BIGINT) AS actual_budget,
+               CAST(COALESCE(bens.expected, 0) AS BIGINT) AS expected_benefit_sek,
+               CAST(COALESCE(bens.realised, 0) AS BIGINT) AS realised_benefit_sek,
                COALESCE(risky.n, 0) AS high_risks,
                COALESCE(late.n, 0) AS overdue_audit_actions,
                COALESCE(overrides.n, 0) AS phase_overrides,
@@ -147,6 +156,7 @@ fn run(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<
         LEFT JOIN objs ON objs.committee_id = com.id
         LEFT JOIN acts ON acts.committee_id = com.id
         LEFT JOIN docs ON docs.committee_id = com.id
+        LEFT JOIN bens ON bens.committee_id = com.id
         LEFT JOIN budget ON budget.committee_id = com.id
         LEFT JOIN risky ON risky.committee_id = com.id
         LEFT JOIN late ON late.committee_id = com.id
@@ -162,7 +172,7 @@ pub const TABLE: ReportTable = ReportTable {
     path: "overview",
     title: "Översikt per nämnd",
     summary: "Per committee: the headline figures of every report for one year",
-    description: "One call for the kommunstyrelse: one row per committee (nämnd) in the chosen subtree, its figures covering the committee and every organisation below it, for `year` (required). Objects, plans and vacant roles as in `/reports/model-compliance` (reference date: today, or 31 December of `year` when earlier); the year's activities in total, in progress and completed (completed or evaluated); the documentation completeness of the year's activities over all ten requirements as in `/reports/documentation-completeness`; planned and actual sums of the budget lines of the year's förvaltningsplaner (all periods); open or mitigating risks with score ≥ 12; audit actions overdue today as in `/reports/audit-follow-up/overdue-actions`; phase-rule overrides during the year; and whether an adopted roadmap owned in the subtree covers the year. Committees lie in the caller's scope as a whole: with `organisation_id` below a committee there is no committee row.",
+    description: "One call for the kommunstyrelse: one row per committee (nämnd) in the chosen subtree, its figures covering the committee and every organisation below it, for `year` (required). Objects, plans and vacant roles as in `/reports/model-compliance` (reference date: today, or 31 December of `year` when earlier); the year's activities in total, in progress and completed (completed or evaluated); the documentation completeness of the year's activities over all ten requirements as in `/reports/documentation-completeness`; planned and actual sums of the budget lines of the year's förvaltningsplaner (all periods); expected and realised benefit (SEK) of the year's activities; open or mitigating risks with score ≥ 12; audit actions overdue today as in `/reports/audit-follow-up/overdue-actions`; phase-rule overrides during the year; and whether an adopted roadmap owned in the subtree covers the year. Committees lie in the caller's scope as a whole: with `organisation_id` below a committee there is no committee row.",
     filters: &[Filter::OrganisationId, Filter::Year],
     required: &[Filter::Year],
     columns: OverviewRow::COLUMNS,

@@ -354,6 +354,33 @@ async fn the_overview_agrees_with_the_detailed_reports_per_committee() {
         .await;
         assert_eq!(int(&row["activities"]), activities, "{c}");
         seen_activity |= activities > 0;
+        let of_year: std::collections::HashSet<String> = app
+            .get(
+                &format!("/api/v1/activities?within={c}&year={year}&limit=1000"),
+                &app.admin,
+            )
+            .await
+            .ids()
+            .into_iter()
+            .collect();
+        let benefits = app
+            .get(
+                &format!("/api/v1/benefits?within={c}&limit=1000"),
+                &app.admin,
+            )
+            .await
+            .body;
+        assert!(benefits["total"].as_i64().unwrap_or(0) <= 1000);
+        assert_eq!(of_year.len() as i64, activities, "{c}");
+        let (mut expected, mut realised) = (0, 0);
+        for b in benefits["items"].as_array().into_iter().flatten() {
+            if of_year.contains(b["activity_id"].as_str().unwrap_or_default()) {
+                expected += b["yearly_value_sek"].as_i64().unwrap_or(0);
+                realised += b["realised_value_sek"].as_i64().unwrap_or(0);
+            }
+        }
+        assert_eq!(int(&row["expected_benefit_sek"]), expected, "{c}");
+        assert_eq!(int(&row["realised_benefit_sek"]), realised, "{c}");
         assert_eq!(
             int(&row["activities_in_progress"]),
             total(
