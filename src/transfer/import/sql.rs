@@ -1,6 +1,6 @@
 //! Statements built at run time (a column list per table, many rows per INSERT), bound with
 //! their SQL types. The multi-backend connection cannot box such queries, so each backend runs
-//! its own (same SQL: `$n` placeholders work on both).
+//! its own (`$n` placeholders on PostgreSQL; plain `?` in multi-row inserts on SQLite, see `insert_rows`).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::sql_types::{BigInt, Bool, Date, Double, Integer, Nullable, Text, Timestamp};
@@ -85,6 +85,10 @@ pub fn insert_rows(
     rows: Vec<Vec<Bind>>,
 ) -> diesel::QueryResult<()> {
     let per = rows_per_insert(columns.len());
+    // SQLite looks every `$n` up by name in a list of the statement's parameters, which makes a
+    // statement with thousands of them quadratic to prepare (it dominated imports); plain `?`
+    // binds in order at no cost. PostgreSQL only knows `$n`.
+    let numbered = matches!(conn, DbConnection::Postgresql(_));
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Bind>> = rows.by_ref().take(per).collect();
@@ -99,9 +103,13 @@ pub fn insert_rows(
                 if j > 0 {
                     sql.push_str(", ");
                 }
-                n += 1;
-                sql.push('$');
-                sql.push_str(&n.to_string());
+                if numbered {
+                    n += 1;
+                    sql.push('$');
+                    sql.push_str(&n.to_string());
+                } else {
+                    sql.push('?');
+                }
             }
             sql.push(')');
         }
