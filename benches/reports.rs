@@ -83,14 +83,23 @@ impl Config {
     }
 }
 
-/// Seeds every municipality; returns the trees, the rows per table and the seconds it took
-/// (loading, then statistics).
+/// What seeding made and how long it took.
+struct Seeded {
+    trees: Vec<Municipality>,
+    /// Rows per table.
+    counts: BTreeMap<&'static str, usize>,
+    /// Seconds loading, then seconds of ANALYZE.
+    load: f64,
+    analyze: f64,
+}
+
+/// Seeds every municipality.
 fn seed_all(
     conn: &mut DbConnection,
     config: &Config,
     now: NaiveDateTime,
     current: i32,
-) -> anyhow::Result<(Vec<Municipality>, BTreeMap<&'static str, usize>, f64, f64)> {
+) -> anyhow::Result<Seeded> {
     let t = Instant::now();
     let pg = conn.is_postgres();
     if !pg {
@@ -128,7 +137,12 @@ fn seed_all(
         conn.batch_execute("ANALYZE")?;
         eprintln!("ran ANALYZE");
     }
-    Ok((trees, counts, load, t.elapsed().as_secs_f64()))
+    Ok(Seeded {
+        trees,
+        counts,
+        load,
+        analyze: t.elapsed().as_secs_f64(),
+    })
 }
 
 /// The OData feeds to walk for municipality `m` (its token) and for everything (admin).
@@ -191,7 +205,12 @@ fn main() -> anyhow::Result<()> {
     let db = bench.db.clone();
     let now = time::now();
     let current = seed::current_year();
-    let (trees, counts, load, analyze) = {
+    let Seeded {
+        trees,
+        counts,
+        load,
+        analyze,
+    } = {
         let mut conn = db.pool().get()?;
         seed_all(&mut conn, &config, now, current)?
     };

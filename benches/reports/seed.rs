@@ -7,6 +7,9 @@
 //! documentation items, phase transitions (a few overridden), benefits with follow-ups and risks;
 //! audits with findings and actions. Proportions follow the activity's year and phase: old
 //! activities are finished and well documented, next year's are ideas.
+//!
+//! Ids are UUIDv7 made as the rows are inserted, municipality by municipality, so one
+//! municipality's activities lie together in `id` order (production data would interleave).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
