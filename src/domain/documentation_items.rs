@@ -2,18 +2,24 @@
 //! projektplan, nyttokalkyl, riskanalys, beslutsunderlag, slutrapport …), with an optional
 //! attached file (see [`super::attachments`]).
 
+mod list;
+mod write;
+
+pub use list::list;
+pub(crate) use write::save;
+pub use write::{create, delete, update};
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serializer};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::api::paging::PageRequest;
 use crate::auth::Principal;
-use crate::db::schema::{attachments, documentation_items};
+use crate::db::schema::documentation_items;
 use crate::db::DbConnection;
-use crate::domain::changes::{self, ChangeAction, Subject};
-use crate::domain::{activities, clean, new_id, nullable, scope, time};
+use crate::domain::changes::Subject;
+use crate::domain::{nullable, scope, time};
 use crate::error::{ApiError, FieldError};
 
 crate::text_enum! {
@@ -161,6 +167,7 @@ pub struct DocumentationItemFilter {
 }
 
 pub const SORT_FIELDS: &[&str] = &["kind", "status", "created_at", "modified_at"];
+
 pub const RESOURCE: &str = "documentation-items";
 
 fn subject(item: &DocumentationItem) -> Subject<'_> {
@@ -195,25 +202,6 @@ pub fn check_rules(item: &DocumentationItem) -> Result<(), ApiError> {
     }
 }
 
-/// 409 when the activity already has another item of this kind (the unique index would refuse
-/// it too, but without saying which kind).
-fn check_unique_kind(conn: &mut DbConnection, item: &DocumentationItem) -> Result<(), ApiError> {
-    let other: Option<String> = documentation_items::table
-        .filter(documentation_items::activity_id.eq(&item.activity_id))
-        .filter(documentation_items::kind.eq(item.kind))
-        .filter(documentation_items::id.ne(&item.id))
-        .select(documentation_items::id)
-        .first(conn)
-        .optional()?;
-    match other {
-        Some(other) => Err(ApiError::Conflict(format!(
-            "activity {} already has a documentation item of kind {} ({other}); update that one instead",
-            item.activity_id, item.kind
-        ))),
-        None => Ok(()),
-    }
-}
-
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<DocumentationItem, ApiError> {
     documentation_items::table
         .find(id)
@@ -231,207 +219,6 @@ pub fn get(
     let item = find(conn, id)?;
     scope::check(conn, principal, &item.organisation_id)?;
     Ok(item)
-}
-
-pub fn create(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    input: DocumentationItemNew,
-) -> Result<DocumentationItem, ApiError> {
-    let activity = match activities::find_row(conn, &input.activity_id) {
-        Err(ApiError::NotFound(_)) => {
-            return Err(ApiError::field("activity_id", "no such activity"))
-        }
-        other => other?,
-    };
-    scope::check(conn, principal, &activity.organisation_id)?;
-    let now = time::now();
-    let item = DocumentationItem {
-        id: new_id(),
-        municipality_id: activity.municipality_id,
-        organisation_id: activity.organisation_id,
-        activity_id: activity.id,
-        kind: input.kind,
-        status: input.status.unwrap_or(DocumentationStatus::Missing),
-        reason: clean(input.reason),
-        document_date: input.document_date,
-        url: clean(input.url),
-        attachment_id: None,
-        file_name: None,
-        content_type: None,
-        size_bytes: None,
-        sha256: None,
-        version: 1,
-        created_at: now,
-        modified_at: now,
-    };
-    check_rules(&item)?;
-    check_unique_kind(conn, &item)?;
-    diesel::insert_into(documentation_items::table)
-        .values(&item)
-        .execute(conn)?;
-    changes::record(
-        conn,
-        principal,
-        ChangeAction::Create,
-        subject(&item),
-        None,
-        Some(&item),
-    )?;
-    Ok(item)
-}
-
-/// Writes `after` over `before` (bumping the version), guarded by `before`'s version, and
-/// records the change. Shared by field updates and file uploads and removals.
-pub(crate) fn save(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    before: &DocumentationItem,
-    mut after: DocumentationItem,
-) -> Result<DocumentationItem, ApiError> {
-    after.version = before.version + 1;
-    after.modified_at = time::now();
-    let n = diesel::update(
-        documentation_items::table
-            .filter(documentation_items::id.eq(&before.id))
-            .filter(documentation_items::version.eq(before.version)),
-    )
-    .set(&after)
-    .execute(conn)?;
-    if n != 1 {
-        return Err(ApiError::lost_race(None));
-    }
-    changes::record(
-        conn,
-        principal,
-        ChangeAction::Update,
-        subject(&after),
-        Some(before),
-        Some(&after),
-    )?;
-    Ok(after)
-}
-
-pub fn update(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: &str,
-    expected_version: Option<i32>,
-    patch: DocumentationItemPatch,
-) -> Result<DocumentationItem, ApiError> {
-    let before = get(conn, principal, id)?;
-    if expected_version.is_some_and(|v| v != before.version) {
-        return Err(ApiError::PreconditionFailed);
-    }
-    let mut after = before.clone();
-    if let Some(v) = patch.kind {
-        after.kind = v;
-    }
-    if let Some(v) = patch.status {
-        after.status = v;
-    }
-    if let Some(v) = patch.reason {
-        after.reason = clean(v);
-    }
-    if let Some(v) = patch.document_date {
-        after.document_date = v;
-    }
-    if let Some(v) = patch.url {
-        after.url = clean(v);
-    }
-    check_rules(&after)?;
-    if after.kind != before.kind {
-        check_unique_kind(conn, &after)?;
-    }
-    save(conn, principal, &before, after)
-}
-
-pub fn delete(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: &str,
-    expected_version: Option<i32>,
-) -> Result<(), ApiError> {
-    let item = get(conn, principal, id)?;
-    if expected_version.is_some_and(|v| v != item.version) {
-        return Err(ApiError::PreconditionFailed);
-    }
-    diesel::delete(documentation_items::table.filter(documentation_items::id.eq(&item.id)))
-        .execute(conn)?;
-    // The file belongs to the item alone; it goes with it (after the reference is gone).
-    if let Some(attachment) = &item.attachment_id {
-        diesel::delete(attachments::table.filter(attachments::id.eq(attachment))).execute(conn)?;
-    }
-    changes::record(
-        conn,
-        principal,
-        ChangeAction::Delete,
-        subject(&item),
-        Some(&item),
-        None,
-    )?;
-    Ok(())
-}
-
-pub fn list(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    filter: &DocumentationItemFilter,
-    page: &PageRequest,
-) -> Result<(Vec<DocumentationItem>, i64), ApiError> {
-    if page.q.is_some() {
-        return Err(ApiError::field(
-            "q",
-            "documentation items have no names to search; filter by activity_id, kind or status",
-        ));
-    }
-    let allowed = scope::allowed_org_ids(conn, principal, filter.within.as_deref())?;
-    let build = || {
-        let mut q = documentation_items::table.into_boxed();
-        if let Some(ids) = &allowed {
-            q = q.filter(documentation_items::organisation_id.eq_any(ids.clone()));
-        }
-        if let Some(v) = &filter.activity_id {
-            q = q.filter(documentation_items::activity_id.eq(v.clone()));
-        }
-        if let Some(v) = filter.kind {
-            q = q.filter(documentation_items::kind.eq(v));
-        }
-        if let Some(v) = filter.status {
-            q = q.filter(documentation_items::status.eq(v));
-        }
-        if let Some(v) = &filter.organisation_id {
-            q = q.filter(documentation_items::organisation_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.municipality_id {
-            q = q.filter(documentation_items::municipality_id.eq(v.clone()));
-        }
-        match filter.has_file {
-            Some(true) => q = q.filter(documentation_items::attachment_id.is_not_null()),
-            Some(false) => q = q.filter(documentation_items::attachment_id.is_null()),
-            None => {}
-        }
-        q
-    };
-    let total: i64 = build().count().get_result(conn)?;
-    use documentation_items::{activity_id, created_at, kind, modified_at, status};
-    let q = match (page.sort.as_str(), page.descending) {
-        ("status", false) => build().order((status.asc(), activity_id.asc(), kind.asc())),
-        ("status", true) => build().order((status.desc(), activity_id.asc(), kind.asc())),
-        ("created_at", false) => build().order(created_at.asc()),
-        ("created_at", true) => build().order(created_at.desc()),
-        ("modified_at", false) => build().order(modified_at.asc()),
-        ("modified_at", true) => build().order(modified_at.desc()),
-        (_, false) => build().order((kind.asc(), activity_id.asc())),
-        (_, true) => build().order((kind.desc(), activity_id.asc())),
-    };
-    let rows = q
-        .then_order_by(documentation_items::id.asc())
-        .limit(page.limit)
-        .offset(page.offset)
-        .select(DocumentationItem::as_select())
-        .load(conn)?;
-    Ok((rows, total))
 }
 
 #[cfg(test)]

@@ -1,19 +1,26 @@
 //! People who hold roles. Personal data is kept minimal (name, e-mail, title) and can be erased:
 //! deleting a person ends their role assignments and scrubs them from the change history.
 
+mod delete;
+mod list;
+mod write;
+
+pub use delete::delete;
+pub use list::list;
+pub use write::{create, update};
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::api::paging::PageRequest;
 use crate::auth::Principal;
-use crate::db::schema::{activities, changes as change_rows, people, risks, role_assignments};
+use crate::db::schema::people;
 use crate::db::DbConnection;
-use crate::domain::changes::{self, ChangeAction, Subject};
-use crate::domain::{clean, new_id, nullable, organisations, scope, text, time};
-use crate::error::{ApiError, FieldError};
+use crate::domain::changes::Subject;
+use crate::domain::{nullable, scope, time};
+use crate::error::ApiError;
 
 /// A person.
 #[derive(
@@ -118,6 +125,7 @@ pub struct PersonFilter {
 }
 
 pub const SORT_FIELDS: &[&str] = &["name", "created_at", "modified_at"];
+
 pub const RESOURCE: &str = "people";
 
 fn subject(p: &Person) -> Subject<'_> {
@@ -127,10 +135,6 @@ fn subject(p: &Person) -> Subject<'_> {
         municipality_id: Some(&p.municipality_id),
         organisation_id: Some(&p.organisation_id),
     }
-}
-
-fn normalise_email(email: Option<String>) -> Option<String> {
-    clean(email).map(|e| e.to_lowercase())
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Person, ApiError> {
@@ -146,317 +150,4 @@ pub fn get(conn: &mut DbConnection, principal: &Principal, id: &str) -> Result<P
     let person = find(conn, id)?;
     scope::check(conn, principal, &person.organisation_id)?;
     Ok(person)
-}
-
-fn check_external_id(conn: &mut DbConnection, p: &Person) -> Result<(), ApiError> {
-    if let Some(ext) = &p.external_id {
-        let taken: i64 = people::table
-            .filter(people::municipality_id.eq(&p.municipality_id))
-            .filter(people::external_id.eq(ext))
-            .filter(people::id.ne(&p.id))
-            .count()
-            .get_result(conn)?;
-        if taken > 0 {
-            return Err(ApiError::Conflict(format!(
-                "external_id {ext:?} is already used by another person in this municipality"
-            )));
-        }
-    }
-    Ok(())
-}
-
-pub fn create(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    input: PersonNew,
-) -> Result<Person, ApiError> {
-    let org = organisations::find(conn, &input.organisation_id)
-        .map_err(|_| ApiError::field("organisation_id", "no such organisation"))?;
-    scope::check(conn, principal, &org.id)?;
-    let now = time::now();
-    let person = Person {
-        id: new_id(),
-        municipality_id: org.municipality_id,
-        organisation_id: org.id,
-        name_sort: text::sort_key(&input.name),
-        name: input.name.trim().to_owned(),
-        email: normalise_email(input.email),
-        title: clean(input.title),
-        external_id: clean(input.external_id),
-        version: 1,
-        created_at: now,
-        modified_at: now,
-    };
-    check_external_id(conn, &person)?;
-    diesel::insert_into(people::table)
-        .values(&person)
-        .execute(conn)?;
-    changes::record(
-        conn,
-        principal,
-        ChangeAction::Create,
-        subject(&person),
-        None,
-        Some(&person),
-    )?;
-    Ok(person)
-}
-
-pub fn update(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: &str,
-    expected_version: Option<i32>,
-    patch: PersonPatch,
-) -> Result<Person, ApiError> {
-    let before = get(conn, principal, id)?;
-    if expected_version.is_some_and(|v| v != before.version) {
-        return Err(ApiError::PreconditionFailed);
-    }
-    let mut after = before.clone();
-    if let Some(org_id) = patch.organisation_id {
-        let org = organisations::find(conn, &org_id)
-            .map_err(|_| ApiError::field("organisation_id", "no such organisation"))?;
-        if org.municipality_id != before.municipality_id {
-            return Err(ApiError::Validation(vec![FieldError::new(
-                "organisation_id",
-                "must be in the same municipality",
-            )]));
-        }
-        scope::check(conn, principal, &org.id)?;
-        after.organisation_id = org.id;
-    }
-    if let Some(name) = patch.name {
-        after.name_sort = text::sort_key(&name);
-        after.name = name.trim().to_owned();
-    }
-    if let Some(v) = patch.email {
-        after.email = normalise_email(v);
-    }
-    if let Some(v) = patch.title {
-        after.title = clean(v);
-    }
-    if let Some(v) = patch.external_id {
-        after.external_id = clean(v);
-    }
-    check_external_id(conn, &after)?;
-    after.version = before.version + 1;
-    after.modified_at = time::now();
-    let n = diesel::update(
-        people::table
-            .filter(people::id.eq(&before.id))
-            .filter(people::version.eq(before.version)),
-    )
-    .set(&after)
-    .execute(conn)?;
-    if n != 1 {
-        return Err(ApiError::lost_race(expected_version));
-    }
-    changes::record(
-        conn,
-        principal,
-        ChangeAction::Update,
-        subject(&after),
-        Some(&before),
-        Some(&after),
-    )?;
-    Ok(after)
-}
-
-/// Erases a person. Without `force`, a person who holds roles is a 409. With it, their
-/// assignments end today and lose the link to the person (the role shows as vacant from then),
-/// and earlier change records of the person are scrubbed of name, e-mail and title.
-pub fn delete(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: &str,
-    expected_version: Option<i32>,
-    force: bool,
-) -> Result<(), ApiError> {
-    let person = get(conn, principal, id)?;
-    if expected_version.is_some_and(|v| v != person.version) {
-        return Err(ApiError::PreconditionFailed);
-    }
-    let held: i64 = role_assignments::table
-        .filter(role_assignments::person_id.eq(&person.id))
-        .count()
-        .get_result(conn)?;
-    let responsible: i64 = activities::table
-        .filter(activities::responsible_person_id.eq(&person.id))
-        .count()
-        .get_result(conn)?;
-    let owned_risks: i64 = risks::table
-        .filter(risks::owner_person_id.eq(&person.id))
-        .count()
-        .get_result(conn)?;
-    if held + responsible + owned_risks > 0 && !force {
-        return Err(ApiError::Conflict(format!(
-            "person {} holds {held} role assignment(s), is responsible for {responsible} activit(y/ies) and owns {owned_risks} risk(s); repeat with ?force=true to end and detach them and erase the person",
-            person.id
-        )));
-    }
-    detach_from_activities_and_risks(conn, principal, &person.id)?;
-    let today = chrono::Utc::now().date_naive();
-    let now = time::now();
-    let assignments: Vec<crate::domain::role_assignments::RoleAssignment> = role_assignments::table
-        .filter(role_assignments::person_id.eq(&person.id))
-        .select(crate::domain::role_assignments::RoleAssignment::as_select())
-        .load(conn)?;
-    for before in assignments {
-        let mut after = before.clone();
-        after.person_id = None;
-        if after.valid_to.is_none_or(|end| end > today) {
-            after.valid_to = Some(today);
-        }
-        if after.valid_from.is_some_and(|start| start > today) {
-            after.valid_from = Some(today);
-        }
-        after.version = before.version + 1;
-        after.modified_at = now;
-        diesel::update(role_assignments::table.filter(role_assignments::id.eq(&before.id)))
-            .set(&after)
-            .execute(conn)?;
-        crate::domain::role_assignments::record_change(
-            conn,
-            principal,
-            ChangeAction::Update,
-            Some(&before),
-            Some(&after),
-        )?;
-    }
-    // Erasure: earlier snapshots of this person must not keep the personal data.
-    let scrubbed = serde_json::json!({"id": person.id, "erased": true}).to_string();
-    diesel::update(
-        change_rows::table
-            .filter(change_rows::resource.eq(RESOURCE))
-            .filter(change_rows::record_id.eq(&person.id)),
-    )
-    .set((
-        change_rows::before.eq(Some(scrubbed.clone())),
-        change_rows::after.eq(Some(scrubbed)),
-    ))
-    .execute(conn)?;
-    diesel::delete(people::table.filter(people::id.eq(&person.id))).execute(conn)?;
-    let erased = serde_json::json!({"id": person.id, "organisation_id": person.organisation_id, "erased": true});
-    changes::record(
-        conn,
-        principal,
-        ChangeAction::Delete,
-        subject(&person),
-        Some(&erased),
-        None,
-    )?;
-    Ok(())
-}
-
-/// Erasure: activities and risks stop naming the person (each change recorded).
-fn detach_from_activities_and_risks(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    person_id: &str,
-) -> Result<(), ApiError> {
-    use crate::domain::activities::{record_change, ActivityRow};
-    let rows: Vec<ActivityRow> = activities::table
-        .filter(activities::responsible_person_id.eq(person_id))
-        .select(ActivityRow::as_select())
-        .load(conn)?;
-    for before in rows {
-        let mut after = before.clone();
-        after.responsible_person_id = None;
-        after.version = before.version + 1;
-        after.modified_at = time::now();
-        diesel::update(activities::table.filter(activities::id.eq(&before.id)))
-            .set(&after)
-            .execute(conn)?;
-        record_change(
-            conn,
-            principal,
-            ChangeAction::Update,
-            Some(&before),
-            Some(&after),
-        )?;
-    }
-    let owned: Vec<(String, String, String, i32)> = risks::table
-        .filter(risks::owner_person_id.eq(person_id))
-        .select((
-            risks::id,
-            risks::municipality_id,
-            risks::organisation_id,
-            risks::version,
-        ))
-        .load(conn)?;
-    for (id, municipality_id, organisation_id, version) in owned {
-        diesel::update(risks::table.filter(risks::id.eq(&id)))
-            .set((
-                risks::owner_person_id.eq(None::<String>),
-                risks::version.eq(version + 1),
-                risks::modified_at.eq(time::now()),
-            ))
-            .execute(conn)?;
-        changes::record(
-            conn,
-            principal,
-            ChangeAction::Update,
-            Subject {
-                resource: "risks",
-                record_id: &id,
-                municipality_id: Some(&municipality_id),
-                organisation_id: Some(&organisation_id),
-            },
-            Some(&serde_json::json!({"id": id, "owner_person_id": person_id})),
-            Some(&serde_json::json!({"id": id, "owner_person_id": null})),
-        )?;
-    }
-    Ok(())
-}
-
-pub fn list(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    filter: &PersonFilter,
-    page: &PageRequest,
-) -> Result<(Vec<Person>, i64), ApiError> {
-    let allowed = scope::allowed_org_ids(conn, principal, filter.within.as_deref())?;
-    let build = || {
-        let mut q = people::table.into_boxed();
-        if let Some(ids) = &allowed {
-            q = q.filter(people::organisation_id.eq_any(ids.clone()));
-        }
-        if let Some(v) = &filter.organisation_id {
-            q = q.filter(people::organisation_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.municipality_id {
-            q = q.filter(people::municipality_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.email {
-            q = q.filter(people::email.eq(v.trim().to_lowercase()));
-        }
-        if let Some(v) = &filter.external_id {
-            q = q.filter(people::external_id.eq(v.clone()));
-        }
-        if let Some(t) = &page.q {
-            q = q.filter(
-                people::name_sort
-                    .like(text::contains_pattern(t))
-                    .escape('\\'),
-            );
-        }
-        q
-    };
-    let total: i64 = build().count().get_result(conn)?;
-    let q = match (page.sort.as_str(), page.descending) {
-        ("created_at", false) => build().order(people::created_at.asc()),
-        ("created_at", true) => build().order(people::created_at.desc()),
-        ("modified_at", false) => build().order(people::modified_at.asc()),
-        ("modified_at", true) => build().order(people::modified_at.desc()),
-        (_, false) => build().order(people::name_sort.asc()),
-        (_, true) => build().order(people::name_sort.desc()),
-    };
-    let rows = q
-        .then_order_by(people::id.asc())
-        .limit(page.limit)
-        .offset(page.offset)
-        .select(Person::as_select())
-        .load(conn)?;
-    Ok((rows, total))
 }

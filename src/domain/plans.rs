@@ -2,21 +2,26 @@
 //! and closed after the year's follow-up. An adopted plan's planned figures are locked until an
 //! admin reopens it with a reason.
 
+mod adoption;
+mod list;
+mod write;
+
+pub use adoption::{adopt, close, reopen};
+pub use list::list;
+pub use write::{create, delete, update};
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::api::paging::PageRequest;
-use crate::auth::{Principal, Role};
-use crate::db::schema::{activities, budget_lines, plans};
+use crate::auth::Principal;
+use crate::db::schema::plans;
 use crate::db::DbConnection;
-use crate::domain::changes::{self, ChangeAction, Subject};
-use crate::domain::decisions::{
-    self, DecisionBody, DecisionKind, DecisionNew, DecisionOutcome, DecisionSubject, SubjectKind,
-};
-use crate::domain::{clean, new_id, nullable, objects, scope, time};
+use crate::domain::changes::Subject;
+use crate::domain::decisions::DecisionBody;
+use crate::domain::{nullable, scope, time};
 use crate::error::ApiError;
 
 crate::text_enum! {
@@ -175,6 +180,7 @@ pub struct PlanFilter {
 }
 
 pub const SORT_FIELDS: &[&str] = &["year", "status", "created_at", "modified_at"];
+
 pub const RESOURCE: &str = "plans";
 
 fn subject(p: &Plan) -> Subject<'_> {
@@ -211,322 +217,4 @@ pub fn ensure_open(plan: &Plan) -> Result<(), ApiError> {
             plan.id, plan.status, plan.id
         )))
     }
-}
-
-fn check_unique(conn: &mut DbConnection, p: &Plan) -> Result<(), ApiError> {
-    let same_year: i64 = plans::table
-        .filter(plans::object_id.eq(&p.object_id))
-        .filter(plans::year.eq(p.year))
-        .filter(plans::id.ne(&p.id))
-        .count()
-        .get_result(conn)?;
-    if same_year > 0 {
-        return Err(ApiError::Conflict(format!(
-            "object {} already has a plan for {}; there is one plan per object and year",
-            p.object_id, p.year
-        )));
-    }
-    if let Some(ext) = &p.external_id {
-        let taken: i64 = plans::table
-            .filter(plans::municipality_id.eq(&p.municipality_id))
-            .filter(plans::external_id.eq(ext))
-            .filter(plans::id.ne(&p.id))
-            .count()
-            .get_result(conn)?;
-        if taken > 0 {
-            return Err(ApiError::Conflict(format!(
-                "external_id {ext:?} is already used by another plan in this municipality"
-            )));
-        }
-    }
-    Ok(())
-}
-
-pub fn create(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    input: PlanNew,
-) -> Result<Plan, ApiError> {
-    let object = objects::find(conn, &input.object_id)
-        .map_err(|_| ApiError::field("object_id", "no such object"))?;
-    scope::check(conn, principal, &object.organisation_id)?;
-    let now = time::now();
-    let plan = Plan {
-        id: new_id(),
-        municipality_id: object.municipality_id,
-        organisation_id: object.organisation_id,
-        object_id: object.id,
-        year: input.year,
-        status: PlanStatus::Draft,
-        summary: clean(input.summary),
-        decision_id: None,
-        adopted_on: None,
-        risk_analysis_date: input.risk_analysis_date,
-        risk_analysis_summary: clean(input.risk_analysis_summary),
-        risk_analysis_url: clean(input.risk_analysis_url),
-        reopened_reason: None,
-        external_id: clean(input.external_id),
-        version: 1,
-        created_at: now,
-        modified_at: now,
-    };
-    check_unique(conn, &plan)?;
-    diesel::insert_into(plans::table)
-        .values(&plan)
-        .execute(conn)?;
-    changes::record(
-        conn,
-        principal,
-        ChangeAction::Create,
-        subject(&plan),
-        None,
-        Some(&plan),
-    )?;
-    Ok(plan)
-}
-
-/// Writes `after` over `before` (version-checked) and records the change.
-fn save(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    before: &Plan,
-    mut after: Plan,
-) -> Result<Plan, ApiError> {
-    after.version = before.version + 1;
-    after.modified_at = time::now();
-    let n = diesel::update(
-        plans::table
-            .filter(plans::id.eq(&before.id))
-            .filter(plans::version.eq(before.version)),
-    )
-    .set(&after)
-    .execute(conn)?;
-    if n != 1 {
-        return Err(ApiError::lost_race(None));
-    }
-    changes::record(
-        conn,
-        principal,
-        ChangeAction::Update,
-        subject(&after),
-        Some(before),
-        Some(&after),
-    )?;
-    Ok(after)
-}
-
-pub fn update(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: &str,
-    expected_version: Option<i32>,
-    patch: PlanPatch,
-) -> Result<Plan, ApiError> {
-    let before = get(conn, principal, id)?;
-    if expected_version.is_some_and(|v| v != before.version) {
-        return Err(ApiError::PreconditionFailed);
-    }
-    let mut after = before.clone();
-    if let Some(v) = patch.summary {
-        ensure_open(&before)?;
-        after.summary = clean(v);
-    }
-    if let Some(v) = patch.risk_analysis_date {
-        after.risk_analysis_date = v;
-    }
-    if let Some(v) = patch.risk_analysis_summary {
-        after.risk_analysis_summary = clean(v);
-    }
-    if let Some(v) = patch.risk_analysis_url {
-        after.risk_analysis_url = clean(v);
-    }
-    if let Some(v) = patch.external_id {
-        after.external_id = clean(v);
-    }
-    check_unique(conn, &after)?;
-    save(conn, principal, &before, after)
-}
-
-/// Adopts a draft plan: records the decision and locks the planned figures.
-pub fn adopt(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: &str,
-    expected_version: Option<i32>,
-    input: AdoptionNew,
-) -> Result<Plan, ApiError> {
-    let before = get(conn, principal, id)?;
-    if expected_version.is_some_and(|v| v != before.version) {
-        return Err(ApiError::PreconditionFailed);
-    }
-    if before.status != PlanStatus::Draft {
-        return Err(ApiError::Conflict(format!(
-            "plan {} is already {}",
-            before.id, before.status
-        )));
-    }
-    let decision = decisions::record(
-        conn,
-        principal,
-        DecisionNew {
-            organisation_id: before.organisation_id.clone(),
-            decided_on: input.decided_on,
-            body: input.body,
-            diarienummer: input.diarienummer,
-            summary: input.summary,
-            kind: DecisionKind::Adoption,
-            outcome: Some(DecisionOutcome::Approved),
-            subjects: vec![DecisionSubject {
-                resource: SubjectKind::Plan,
-                record_id: before.id.clone(),
-            }],
-            external_id: None,
-        },
-    )?;
-    let mut after = before.clone();
-    after.status = PlanStatus::Adopted;
-    after.decision_id = Some(decision.row.id.clone());
-    after.adopted_on = Some(input.decided_on);
-    save(conn, principal, &before, after)
-}
-
-/// Reopens an adopted or closed plan (admins only), recording why.
-pub fn reopen(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: &str,
-    expected_version: Option<i32>,
-    input: ReopenNew,
-) -> Result<Plan, ApiError> {
-    principal.require_write(Role::Admin)?;
-    let before = get(conn, principal, id)?;
-    if expected_version.is_some_and(|v| v != before.version) {
-        return Err(ApiError::PreconditionFailed);
-    }
-    if before.status == PlanStatus::Draft {
-        return Err(ApiError::Conflict(format!(
-            "plan {} is a draft; there is nothing to reopen",
-            before.id
-        )));
-    }
-    let mut after = before.clone();
-    after.status = PlanStatus::Draft;
-    after.reopened_reason = Some(input.reason.trim().to_owned());
-    save(conn, principal, &before, after)
-}
-
-/// Closes an adopted plan after the year's follow-up.
-pub fn close(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: &str,
-    expected_version: Option<i32>,
-) -> Result<Plan, ApiError> {
-    let before = get(conn, principal, id)?;
-    if expected_version.is_some_and(|v| v != before.version) {
-        return Err(ApiError::PreconditionFailed);
-    }
-    if before.status != PlanStatus::Adopted {
-        return Err(ApiError::Conflict(format!(
-            "only an adopted plan can be closed; plan {} is {}",
-            before.id, before.status
-        )));
-    }
-    let mut after = before.clone();
-    after.status = PlanStatus::Closed;
-    save(conn, principal, &before, after)
-}
-
-pub fn delete(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: &str,
-    expected_version: Option<i32>,
-) -> Result<(), ApiError> {
-    let plan = get(conn, principal, id)?;
-    if expected_version.is_some_and(|v| v != plan.version) {
-        return Err(ApiError::PreconditionFailed);
-    }
-    ensure_open(&plan)?;
-    let lines: i64 = budget_lines::table
-        .filter(budget_lines::plan_id.eq(&plan.id))
-        .count()
-        .get_result(conn)?;
-    let acts: i64 = activities::table
-        .filter(activities::plan_id.eq(&plan.id))
-        .count()
-        .get_result(conn)?;
-    if lines + acts > 0 {
-        return Err(ApiError::Conflict(format!(
-            "plan {} still has {lines} budget line(s) and {acts} activit(y/ies); delete or move them first",
-            plan.id
-        )));
-    }
-    diesel::delete(plans::table.filter(plans::id.eq(&plan.id))).execute(conn)?;
-    changes::record(
-        conn,
-        principal,
-        ChangeAction::Delete,
-        subject(&plan),
-        Some(&plan),
-        None,
-    )?;
-    Ok(())
-}
-
-pub fn list(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    filter: &PlanFilter,
-    page: &PageRequest,
-) -> Result<(Vec<Plan>, i64), ApiError> {
-    let allowed = scope::allowed_org_ids(conn, principal, filter.within.as_deref())?;
-    let build = || {
-        let mut q = plans::table.into_boxed();
-        if let Some(ids) = &allowed {
-            q = q.filter(plans::organisation_id.eq_any(ids.clone()));
-        }
-        if let Some(v) = &filter.object_id {
-            q = q.filter(plans::object_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.organisation_id {
-            q = q.filter(plans::organisation_id.eq(v.clone()));
-        }
-        if let Some(v) = &filter.municipality_id {
-            q = q.filter(plans::municipality_id.eq(v.clone()));
-        }
-        if let Some(v) = filter.year {
-            q = q.filter(plans::year.eq(v));
-        }
-        if let Some(v) = filter.status {
-            q = q.filter(plans::status.eq(v));
-        }
-        match filter.has_risk_analysis {
-            Some(true) => q = q.filter(plans::risk_analysis_date.is_not_null()),
-            Some(false) => q = q.filter(plans::risk_analysis_date.is_null()),
-            None => {}
-        }
-        if let Some(v) = &filter.external_id {
-            q = q.filter(plans::external_id.eq(v.clone()));
-        }
-        q
-    };
-    let total: i64 = build().count().get_result(conn)?;
-    let q = match (page.sort.as_str(), page.descending) {
-        ("status", false) => build().order((plans::status.asc(), plans::year.asc())),
-        ("status", true) => build().order((plans::status.desc(), plans::year.asc())),
-        ("created_at", false) => build().order(plans::created_at.asc()),
-        ("created_at", true) => build().order(plans::created_at.desc()),
-        ("modified_at", false) => build().order(plans::modified_at.asc()),
-        ("modified_at", true) => build().order(plans::modified_at.desc()),
-        (_, false) => build().order(plans::year.asc()),
-        (_, true) => build().order(plans::year.desc()),
-    };
-    let rows = q
-        .then_order_by(plans::id.asc())
-        .limit(page.limit)
-        .offset(page.offset)
-        .select(Plan::as_select())
-        .load(conn)?;
-    Ok((rows, total))
 }
