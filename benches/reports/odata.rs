@@ -78,7 +78,7 @@ fn flat_floor(
 ) -> anyhow::Result<(Timing, usize)> {
     let query = url.split_once('?').map_or("", |(_, q)| q);
     let set = &tables::ACTIVITIES;
-    let opts = options::parse(query, set.properties, "id").map_err(|e| anyhow!("{e:?}"))?;
+    let opts = options::parse(query, set.properties, "id", &[]).map_err(|e| anyhow!("{e:?}"))?;
     let scope = principal.orgs.clone();
     let mut conn = db.pool().get()?;
     time_sync(budget, || {
