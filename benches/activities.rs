@@ -20,6 +20,8 @@
 mod common;
 #[path = "activities/explain.rs"]
 mod explain;
+#[path = "common/words.rs"]
+mod words;
 
 use std::fmt::Write as _;
 use std::net::TcpListener;
@@ -38,6 +40,7 @@ use styra::domain::{new_id, text, time};
 use styra::startup::Application;
 
 use common::{env_flag, env_num, run_all, total, BenchDb, Scenario};
+use words::{STEMS, VERBS};
 
 /// Committees (nämnder), each with one administration (förvaltning) of four units (enheter):
 /// 1 + 10 × 6 = 61 organisations.
@@ -58,36 +61,6 @@ const COMMITTEES: &[(&str, &str)] = &[
 ];
 
 const UNITS: &[&str] = &["Stab", "IT-enheten", "Verksamhetsstöd", "Ekonomienheten"];
-
-const VERBS: &[&str] = &[
-    "Införande av",
-    "Upphandling av",
-    "Utveckling av",
-    "Avveckling av",
-    "Översyn av",
-    "Förstudie om",
-    "Uppgradering av",
-    "Ärendeflöde för",
-];
-
-const STEMS: &[&str] = &[
-    "skolplattform",
-    "elevregister",
-    "förskoleplacering",
-    "e-arkiv",
-    "ekonomisystem",
-    "ärendehantering",
-    "dokumenthantering",
-    "lönesystem",
-    "bygglov",
-    "miljötillsyn",
-    "hemtjänstplanering",
-    "journalsystem",
-    "bokningssystem",
-    "öppna data",
-    "e-tjänster",
-    "åtkomststyrning",
-];
 
 /// Rows per `INSERT` statement, and statements per transaction.
 const ROWS_PER_INSERT: usize = 1_000;

@@ -36,6 +36,8 @@ mod seed;
 mod seed_activities;
 #[path = "reports/seed_registry.rs"]
 mod seed_registry;
+#[path = "common/words.rs"]
+mod words;
 
 use std::collections::BTreeMap;
 use std::net::TcpListener;

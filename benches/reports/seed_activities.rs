@@ -15,38 +15,11 @@ use crate::seed::{
     bool_lit, date, day, flush, kind_for, lit, opt_date, opt_lit, opt_num, phase_for, pick,
     rng_for, sort, stamp, Municipality, Owner, Registry, Rows, FIRST_YEAR, LAST_YEAR,
 };
+use crate::words::{STEMS, VERBS};
 
 /// Activities per transaction.
 const CHUNK: usize = 2_000;
 
-const VERBS: &[&str] = &[
-    "Införande av",
-    "Upphandling av",
-    "Utveckling av",
-    "Avveckling av",
-    "Översyn av",
-    "Förstudie om",
-    "Uppgradering av",
-    "Ärendeflöde för",
-];
-const STEMS: &[&str] = &[
-    "skolplattform",
-    "elevregister",
-    "förskoleplacering",
-    "e-arkiv",
-    "ekonomisystem",
-    "ärendehantering",
-    "dokumenthantering",
-    "lönesystem",
-    "bygglov",
-    "miljötillsyn",
-    "hemtjänstplanering",
-    "journalsystem",
-    "bokningssystem",
-    "öppna data",
-    "e-tjänster",
-    "åtkomststyrning",
-];
 /// Documentation kinds in the order an activity usually produces them.
 const DOC_KINDS: &[&str] = &[
     "needs_analysis",
