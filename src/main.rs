@@ -5,6 +5,12 @@ use styra::auth::{Auth, Role};
 use styra::config::{Cli, Command};
 use styra::startup::{open_database, Application};
 
+// mimalloc instead of glibc malloc: an import allocates and frees millions of small strings
+// (cells, bind values, change records), and glibc's free-list consolidation took a fifth of its
+// time; the server's per-request JSON benefits the same way.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve) {

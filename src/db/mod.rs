@@ -175,6 +175,34 @@ pub fn refresh_statistics(conn: &mut DbConnection) {
     }
 }
 
+/// SQLite's page cache for one bulk write (an import), in KiB. The default 2 MB cache spills
+/// dirty pages into the WAL in the middle of a 100k-row transaction and rewrites them as the
+/// indexes grow; 256 MB keeps the whole batch in memory until commit. Memory is only taken as
+/// pages are touched and is given back when the cache is reset.
+const BULK_WRITE_CACHE_KIB: i64 = 256 * 1024;
+
+/// Runs `f` with a large SQLite page cache on this connection, restoring the default after (the
+/// connection goes back to the pool). No effect on PostgreSQL, whose buffers are server-wide.
+pub fn with_bulk_write_cache<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> T,
+) -> T {
+    let sqlite = !conn.is_postgres();
+    if sqlite {
+        if let Err(e) = conn.batch_execute(&format!("PRAGMA cache_size = -{BULK_WRITE_CACHE_KIB}"))
+        {
+            tracing::warn!(error = %e, "could not enlarge the SQLite cache for a bulk write");
+        }
+    }
+    let result = f(conn);
+    if sqlite {
+        if let Err(e) = conn.batch_execute("PRAGMA cache_size = -2000") {
+            tracing::warn!(error = %e, "could not reset the SQLite cache after a bulk write");
+        }
+    }
+    result
+}
+
 /// Where the report and OData routes read: the pool of the read replica when
 /// `DATABASE_READ_URL` is set (so heavy reads never touch the writer), else the same pool as
 /// [`Db`]. Only for reads: nothing ever writes through it.

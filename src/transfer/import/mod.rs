@@ -106,23 +106,55 @@ pub fn run(
 ) -> Result<Outcome, ApiError> {
     principal.require_write(Role::Editor)?;
     let (mapped, mut errors) = match_sheets(sheets, options);
-    let result = conn.transaction::<ImportReport, Abort, _>(|conn| {
-        let mut ctx = rows::Ctx::new(conn, principal, &mapped, !options.dry_run)?;
-        ctx.errors.append(&mut errors);
-        for (r, sheet) in mapped {
-            ctx.sheet(conn, r, sheet, progress)?;
-        }
-        ctx.finish(conn)?;
-        if !ctx.errors.is_empty() {
-            return Err(Abort::Rejected(std::mem::take(&mut ctx.errors)));
-        }
-        Ok(ctx.report(options.dry_run))
+    let result = crate::db::with_bulk_write_cache(conn, |conn| {
+        conn.transaction::<ImportReport, Abort, _>(|conn| {
+            let mut ctx = rows::Ctx::new(conn, principal, &mapped, !options.dry_run)?;
+            ctx.errors.append(&mut errors);
+            match ctx.batch_id().map(str::to_owned) {
+                None => read_rows(&mut ctx, mapped, progress)?,
+                Some(batch_id) => {
+                    let writer = write::Writer::new(principal, batch_id, ctx.seed_phase_rules);
+                    std::thread::scope(|scope| {
+                        let (sink, inbox) = std::sync::mpsc::sync_channel(WRITE_QUEUE);
+                        let written = scope.spawn(move || writer.run(conn, inbox));
+                        ctx.write_to(sink);
+                        let read = read_rows(&mut ctx, mapped, progress);
+                        ctx.finish();
+                        let written = written
+                            .join()
+                            .map_err(|_| ApiError::internal("the import's writer panicked"))?;
+                        // A database error stops the reading side too: report it, not the stop.
+                        written?;
+                        read
+                    })?;
+                }
+            }
+            if !ctx.errors.is_empty() {
+                return Err(Abort::Rejected(std::mem::take(&mut ctx.errors)));
+            }
+            Ok(ctx.report(options.dry_run))
+        })
     });
     match result {
         Ok(report) => Ok(Outcome::Done(report)),
         Err(Abort::Rejected(errors)) => Ok(Outcome::Rejected(errors)),
         Err(Abort::Api(e)) => Err(e),
     }
+}
+
+/// Rows prepared ahead of the writer thread: enough to keep it busy, little memory.
+const WRITE_QUEUE: usize = 4096;
+
+/// Reads, validates and plans every sheet's rows (sending them to the writer, if any).
+fn read_rows(
+    ctx: &mut rows::Ctx,
+    sheets: Vec<(&'static Resource, Sheet)>,
+    progress: &mut dyn Progress,
+) -> Result<(), ApiError> {
+    for (r, sheet) in sheets {
+        ctx.sheet(r, sheet, progress)?;
+    }
+    Ok(())
 }
 
 /// Pairs each sheet with its resource, in import order; sheets that name no resource are errors

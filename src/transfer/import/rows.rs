@@ -5,6 +5,7 @@ mod record;
 mod sheet;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::mpsc::SyncSender;
 
 use crate::auth::Principal;
 use crate::db::DbConnection;
@@ -12,7 +13,7 @@ use crate::domain::changes::ChangeAction;
 use crate::domain::time;
 use crate::error::ApiError;
 use crate::transfer::import::cells::{self, Val};
-use crate::transfer::import::write::{Op, Writer};
+use crate::transfer::import::write::{prepare, Message, Op, Stamp};
 use crate::transfer::import::{Counts, ImportReport, RowError};
 use crate::transfer::keys::{Entry, Keys, Miss};
 use crate::transfer::load::{load_all, opt, text, Rec, Store, Visibility};
@@ -38,7 +39,12 @@ pub struct Ctx<'p> {
     pub role_targets: HashMap<String, String>,
     /// Organisation id → parent id.
     pub org_parent: HashMap<String, Option<String>>,
-    writer: Option<Writer<'p>>,
+    /// Set when the import writes (not in a dry run).
+    stamp: Option<Stamp>,
+    /// Whether the import seeds a new municipality's default phase rules (the file has none).
+    pub seed_phase_rules: bool,
+    /// The writer thread's inbox, while it runs.
+    sink: Option<SyncSender<Message>>,
 }
 
 /// What a row comes to: the record it names (if any) and the write it takes (None: unchanged),
@@ -111,13 +117,14 @@ impl<'p> Ctx<'p> {
                 )
             })
             .collect();
-        let seed = !sheets.iter().any(|(r, _)| r.key == "phase-rules");
+        let seed_phase_rules = !sheets.iter().any(|(r, _)| r.key == "phase-rules");
+        let now = time::now();
         Ok(Ctx {
             principal,
             store,
             keys,
             vis,
-            now_text: time::now()
+            now_text: now
                 .format(crate::transfer::import::sql::TIMESTAMP)
                 .to_string(),
             errors: Vec::new(),
@@ -127,28 +134,47 @@ impl<'p> Ctx<'p> {
             natural,
             role_targets,
             org_parent,
-            writer: write.then(|| Writer::new(principal, time::now(), seed)),
+            stamp: write.then(|| Stamp {
+                batch_id: crate::domain::new_id(),
+                now,
+                actor: principal.subject.clone(),
+            }),
+            seed_phase_rules,
+            sink: None,
         })
     }
 
     pub fn report(&self, dry_run: bool) -> ImportReport {
         ImportReport {
             dry_run,
-            batch_id: self.writer.as_ref().map(|w| w.batch_id.clone()),
+            batch_id: self.stamp.as_ref().map(|s| s.batch_id.clone()),
             counts: self.counts.clone(),
         }
     }
 
-    pub fn finish(&mut self, conn: &mut DbConnection) -> Result<(), ApiError> {
-        match (&mut self.writer, self.errors.is_empty()) {
-            (Some(w), true) => w.flush(conn),
-            _ => Ok(()),
+    /// The change batch every written row goes under; None in a dry run.
+    pub fn batch_id(&self) -> Option<&str> {
+        self.stamp.as_ref().map(|s| s.batch_id.as_str())
+    }
+
+    /// Sends the rows planned from now on to the writer thread behind `sink`.
+    pub fn write_to(&mut self, sink: SyncSender<Message>) {
+        self.sink = Some(sink);
+    }
+
+    /// Tells the writer that every row was read: it writes what it has buffered if no row had
+    /// an error (else the import is rejected and nothing more needs writing). Closes the inbox.
+    pub fn finish(&mut self) {
+        if let Some(sink) = self.sink.take() {
+            if self.errors.is_empty() {
+                // A closed inbox means the writer already stopped on an error, which it reports.
+                let _ = sink.send(Message::Finish);
+            }
         }
     }
 
     fn row(
         &mut self,
-        conn: &mut DbConnection,
         r: &'static Resource,
         sheet: &str,
         columns: &[Option<&'static Column>],
@@ -219,8 +245,14 @@ impl<'p> Ctx<'p> {
                     ChangeAction::Create => counts.created += 1,
                     _ => counts.updated += 1,
                 }
-                if let (Some(w), true) = (&mut self.writer, self.errors.is_empty()) {
-                    w.push(conn, op)?;
+                if let (Some(stamp), Some(sink), true) =
+                    (&self.stamp, &self.sink, self.errors.is_empty())
+                {
+                    let row = prepare(stamp, op)?;
+                    if sink.send(Message::Row(Box::new(row))).is_err() {
+                        // The writer stopped on a database error; it reports it.
+                        return Err(ApiError::internal("the import's writer stopped"));
+                    }
                 }
             }
         }

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::transfer::import::RowError;
 use crate::transfer::model::{simplify, Column, Resource};
@@ -25,7 +24,6 @@ impl<'p> Ctx<'p> {
     /// Imports one sheet's rows into resource `r`.
     pub fn sheet(
         &mut self,
-        conn: &mut DbConnection,
         r: &'static Resource,
         sheet: Sheet,
         progress: &mut dyn Progress,
@@ -50,7 +48,7 @@ impl<'p> Ctx<'p> {
         };
         let total = rows.len();
         for (i, row) in rows.into_iter().enumerate() {
-            self.row(conn, r, &name, &columns, row)?;
+            self.row(r, &name, &columns, row)?;
             progress.rows(r.key, i + 1, total);
         }
         Ok(())
