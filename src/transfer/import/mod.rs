@@ -111,15 +111,20 @@ pub fn run(
             let mut ctx = rows::Ctx::new(conn, principal, &mapped, !options.dry_run)?;
             ctx.errors.append(&mut errors);
             match ctx.batch_id().map(str::to_owned) {
-                None => read_rows(&mut ctx, mapped, progress)?,
+                None => read_rows(&mut ctx, None, mapped, progress)?,
                 Some(batch_id) => {
                     let writer = write::Writer::new(principal, batch_id, ctx.seed_phase_rules);
                     std::thread::scope(|scope| {
                         let (sink, inbox) = std::sync::mpsc::sync_channel(WRITE_QUEUE);
                         let written = scope.spawn(move || writer.run(conn, inbox));
-                        ctx.write_to(sink);
-                        let read = read_rows(&mut ctx, mapped, progress);
-                        ctx.finish();
+                        // The sink lives in this closure: however reading ends (even by a
+                        // panic), the channel closes and the writer thread stops.
+                        let read = read_rows(&mut ctx, Some(&sink), mapped, progress);
+                        if read.is_ok() {
+                            ctx.finish(sink);
+                        } else {
+                            drop(sink);
+                        }
                         let written = written
                             .join()
                             .map_err(|_| ApiError::internal("the import's writer panicked"))?;
@@ -148,11 +153,12 @@ const WRITE_QUEUE: usize = 4096;
 /// Reads, validates and plans every sheet's rows (sending them to the writer, if any).
 fn read_rows(
     ctx: &mut rows::Ctx,
+    sink: Option<&std::sync::mpsc::SyncSender<write::Message>>,
     sheets: Vec<(&'static Resource, Sheet)>,
     progress: &mut dyn Progress,
 ) -> Result<(), ApiError> {
     for (r, sheet) in sheets {
-        ctx.sheet(r, sheet, progress)?;
+        ctx.sheet(sink, r, sheet, progress)?;
     }
     Ok(())
 }

@@ -43,8 +43,6 @@ pub struct Ctx<'p> {
     stamp: Option<Stamp>,
     /// Whether the import seeds a new municipality's default phase rules (the file has none).
     pub seed_phase_rules: bool,
-    /// The writer thread's inbox, while it runs.
-    sink: Option<SyncSender<Message>>,
 }
 
 /// What a row comes to: the record it names (if any) and the write it takes (None: unchanged),
@@ -140,7 +138,6 @@ impl<'p> Ctx<'p> {
                 actor: principal.subject.clone(),
             }),
             seed_phase_rules,
-            sink: None,
         })
     }
 
@@ -157,24 +154,18 @@ impl<'p> Ctx<'p> {
         self.stamp.as_ref().map(|s| s.batch_id.as_str())
     }
 
-    /// Sends the rows planned from now on to the writer thread behind `sink`.
-    pub fn write_to(&mut self, sink: SyncSender<Message>) {
-        self.sink = Some(sink);
-    }
-
     /// Tells the writer that every row was read: it writes what it has buffered if no row had
-    /// an error (else the import is rejected and nothing more needs writing). Closes the inbox.
-    pub fn finish(&mut self) {
-        if let Some(sink) = self.sink.take() {
-            if self.errors.is_empty() {
-                // A closed inbox means the writer already stopped on an error, which it reports.
-                let _ = sink.send(Message::Finish);
-            }
+    /// an error (else the import is rejected and nothing more needs writing).
+    pub fn finish(&self, sink: SyncSender<Message>) {
+        if self.errors.is_empty() {
+            // A closed inbox means the writer already stopped on an error, which it reports.
+            let _ = sink.send(Message::Finish);
         }
     }
 
     fn row(
         &mut self,
+        sink: Option<&SyncSender<Message>>,
         r: &'static Resource,
         sheet: &str,
         columns: &[Option<&'static Column>],
@@ -245,8 +236,7 @@ impl<'p> Ctx<'p> {
                     ChangeAction::Create => counts.created += 1,
                     _ => counts.updated += 1,
                 }
-                if let (Some(stamp), Some(sink), true) =
-                    (&self.stamp, &self.sink, self.errors.is_empty())
+                if let (Some(stamp), Some(sink), true) = (&self.stamp, sink, self.errors.is_empty())
                 {
                     let row = prepare(stamp, op)?;
                     if sink.send(Message::Row(Box::new(row))).is_err() {

@@ -1,8 +1,10 @@
 //! Reading one sheet: headers to columns, organisation rows parents first, then row by row.
 
 use std::collections::HashMap;
+use std::sync::mpsc::SyncSender;
 
 use crate::error::ApiError;
+use crate::transfer::import::write::Message;
 use crate::transfer::import::RowError;
 use crate::transfer::model::{simplify, Column, Resource};
 use crate::transfer::progress::Progress;
@@ -21,9 +23,10 @@ impl<'p> Ctx<'p> {
         });
     }
 
-    /// Imports one sheet's rows into resource `r`.
+    /// Imports one sheet's rows into resource `r`, sending the writes to `sink` (none in a dry run).
     pub fn sheet(
         &mut self,
+        sink: Option<&SyncSender<Message>>,
         r: &'static Resource,
         sheet: Sheet,
         progress: &mut dyn Progress,
@@ -48,7 +51,7 @@ impl<'p> Ctx<'p> {
         };
         let total = rows.len();
         for (i, row) in rows.into_iter().enumerate() {
-            self.row(r, &name, &columns, row)?;
+            self.row(sink, r, &name, &columns, row)?;
             progress.rows(r.key, i + 1, total);
         }
         Ok(())
