@@ -56,6 +56,8 @@ const CHANGE_COLUMNS: &[&str] = &[
     "after",
     "batch_id",
 ];
+/// A decision subject link: the columns of `decision_subjects`, also the record's fields.
+const SUBJECT_COLUMNS: &[&str] = &["decision_id", "resource", "record_id"];
 const TRANSITION_COLUMNS: &[&str] = &[
     "id",
     "municipality_id",
@@ -128,8 +130,7 @@ impl<'p> Writer<'p> {
         let r = p.resource;
         match p.row {
             RowWrite::Subject(binds) => {
-                let columns = ["decision_id", "resource", "record_id"];
-                sql::insert_rows(conn, "decision_subjects", &columns, vec![binds])?;
+                sql::insert_rows(conn, "decision_subjects", SUBJECT_COLUMNS, vec![binds])?;
                 return Ok(());
             }
             RowWrite::CreateOrganisation { binds, parent } => {

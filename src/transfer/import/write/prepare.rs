@@ -55,7 +55,7 @@ pub fn prepare(stamp: &Stamp, op: Op) -> Result<Prepared, ApiError> {
     let r = op.resource;
     let id = text(&op.after, "id").to_owned();
     if r.key == "decision-subjects" {
-        let binds = ["decision_id", "resource", "record_id"]
+        let binds = super::SUBJECT_COLUMNS
             .iter()
             .map(|f| Bind::of(crate::transfer::model::Sql::Text, op.after.get(*f)))
             .collect();
