@@ -86,13 +86,13 @@ impl Config {
 }
 
 /// What seeding made and how long it took.
-struct Seeded {
-    trees: Vec<Municipality>,
+pub struct Seeded {
+    pub trees: Vec<Municipality>,
     /// Rows per table.
-    counts: BTreeMap<&'static str, usize>,
+    pub counts: BTreeMap<&'static str, usize>,
     /// Seconds loading, then seconds of ANALYZE.
-    load: f64,
-    analyze: f64,
+    pub load: f64,
+    pub analyze: f64,
 }
 
 /// Seeds every municipality.
@@ -201,7 +201,11 @@ fn feeds(
 
 fn main() -> anyhow::Result<()> {
     let config = Config::from_env()?;
-    let bench = BenchDb::open(config.workers)?;
+    let reuse = std::env::var("STYRA_BENCH_REUSE").ok();
+    let bench = match &reuse {
+        Some(target) => BenchDb::reuse(target, config.workers)?,
+        None => BenchDb::open(config.workers)?,
+    };
     let backend = bench.backend;
     let settings = bench.settings.clone();
     let db = bench.db.clone();
@@ -214,7 +218,10 @@ fn main() -> anyhow::Result<()> {
         analyze,
     } = {
         let mut conn = db.pool().get()?;
-        seed_all(&mut conn, &config, now, current)?
+        match reuse {
+            Some(_) => seed::reload(&mut conn)?,
+            None => seed_all(&mut conn, &config, now, current)?,
+        }
     };
     eprintln!("generated in {load:.1} s, statistics in {analyze:.1} s");
     seed::print_counts(&counts);

@@ -80,7 +80,7 @@ pub struct BenchDb {
     pub backend: &'static str,
     // Dropped after the pool's connections (fields drop in declaration order).
     _pg: Option<PgDatabase>,
-    _data_dir: tempfile::TempDir,
+    _data_dir: Option<tempfile::TempDir>,
 }
 
 impl BenchDb {
@@ -115,7 +115,37 @@ impl BenchDb {
             db,
             backend,
             _pg: pg,
-            _data_dir: data_dir,
+            _data_dir: Some(data_dir),
+        })
+    }
+
+    /// Opens (and migrates) a database an earlier run kept with `STYRA_BENCH_KEEP=1`: a
+    /// `postgres://` URL or a SQLite data dir. Nothing is removed afterwards.
+    pub fn reuse(target: &str, workers: usize) -> anyhow::Result<BenchDb> {
+        let pg = target.starts_with("postgres://") || target.starts_with("postgresql://");
+        let data_dir = if pg {
+            std::env::temp_dir()
+        } else {
+            std::path::PathBuf::from(target)
+        };
+        let mut settings = Settings::for_data_dir(data_dir);
+        settings.jwt_secret = Some(Secret::new(SECRET));
+        settings.workers = Some(workers);
+        settings.db_pool_size = 16;
+        if pg {
+            settings.database_url = Some(Secret::new(target));
+        }
+        eprintln!(
+            "reusing {}",
+            if pg { "a PostgreSQL database" } else { target }
+        );
+        let db = open_database(&settings)?;
+        Ok(BenchDb {
+            settings,
+            db,
+            backend: if pg { "PostgreSQL" } else { "SQLite" },
+            _pg: None,
+            _data_dir: None,
         })
     }
 }

@@ -38,7 +38,7 @@ fn usual_query(table: &ReportTable, m: &str, y: i32) -> String {
             format!("organisation_id={m}&year={last}&phase=completed,evaluated")
         }
         "benefits_missing_follow_ups" => format!("organisation_id={m}&year={last}"),
-        "budget_it_cost" | "benefits" => {
+        "budget_it_cost" | "benefit_realisation" => {
             format!("organisation_id={m}&from_year={}&to_year={y}", y - 3)
         }
         "roadmap_timeline" => format!("organisation_id={m}&from_year={y}&to_year={}", y + 1),

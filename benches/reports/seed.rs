@@ -351,3 +351,55 @@ pub fn print_counts(counts: &BTreeMap<&str, usize>) {
 pub fn current_year() -> i32 {
     chrono::Utc::now().year()
 }
+
+/// The trees and row counts of a database an earlier run seeded and kept (`STYRA_BENCH_REUSE`):
+/// municipalities in name order, each with its committees, administrations and units.
+pub fn reload(conn: &mut DbConnection) -> anyhow::Result<crate::Seeded> {
+    use diesel::prelude::*;
+    use styra::db::schema::organisations as o;
+    let orgs: Vec<(String, String, String, Option<String>, String)> = o::table
+        .select((o::id, o::municipality_id, o::kind, o::parent_id, o::name))
+        .order((o::name_sort, o::id))
+        .load(conn)?;
+    let mut trees: Vec<Municipality> = orgs
+        .iter()
+        .filter(|(id, m, ..)| id == m)
+        .map(|(id, ..)| Municipality {
+            id: id.clone(),
+            committees: Vec::new(),
+            administrations: Vec::new(),
+            units: Vec::new(),
+        })
+        .collect();
+    for t in &mut trees {
+        let of = |kind: &str| -> Vec<String> {
+            orgs.iter()
+                .filter(|(_, m, k, ..)| *m == t.id && k == kind)
+                .map(|(id, ..)| id.clone())
+                .collect()
+        };
+        t.committees = of("committee");
+        t.administrations = of("administration");
+        t.units = of("unit");
+    }
+    let mut counts = BTreeMap::new();
+    for table in [
+        "organisations",
+        "activities",
+        "documentation_items",
+        "benefits",
+        "risks",
+    ] {
+        let n: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+            "(SELECT COUNT(*) FROM {table})"
+        )))
+        .get_result(conn)?;
+        counts.insert(table, usize::try_from(n)?);
+    }
+    Ok(crate::Seeded {
+        trees,
+        counts,
+        load: 0.0,
+        analyze: 0.0,
+    })
+}

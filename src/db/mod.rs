@@ -84,9 +84,13 @@ impl r2d2::ManageConnection for ConnectionManager {
 
     fn connect(&self) -> Result<DbConnection, DbError> {
         match self.backend {
-            Backend::Postgresql => Ok(DbConnection::Postgresql(PgConnection::establish(
-                &self.url,
-            )?)),
+            Backend::Postgresql => {
+                let mut conn = PgConnection::establish(&self.url)?;
+                // The report queries cost enough for PostgreSQL to JIT-compile them, which takes
+                // longer (50–200 ms) than running them; Styra's queries are short and indexed.
+                conn.batch_execute("SET jit = off")?;
+                Ok(DbConnection::Postgresql(conn))
+            }
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.url)?;
                 // Per connection: wait instead of failing on a busy writer; enforce references.

@@ -8,7 +8,7 @@ use diesel::{QueryResult, QueryableByName, RunQueryDsl};
 
 use super::model::TableSet;
 use super::options::QueryOptions;
-use super::sql::{self, Dialect, SqlQuery, SqlValue};
+use super::sql::{self, Dialect, RowScope, SqlQuery, SqlValue};
 use crate::db::DbConnection;
 
 #[derive(QueryableByName)]
@@ -17,6 +17,12 @@ struct PageRow {
     json: String,
     #[diesel(sql_type = Text)]
     sort_key: String,
+}
+
+#[derive(QueryableByName)]
+struct MunicipalityRow {
+    #[diesel(sql_type = Text)]
+    municipality_id: String,
 }
 
 #[derive(QueryableByName)]
@@ -61,6 +67,24 @@ pub fn dialect(conn: &DbConnection) -> Dialect {
     }
 }
 
+/// The municipalities the scope's root organisations lie in (each organisation knows its own).
+fn municipalities_of(conn: &mut DbConnection, roots: &[String]) -> QueryResult<Vec<String>> {
+    if roots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = SqlQuery::default();
+    let list: Vec<String> = roots
+        .iter()
+        .map(|r| q.bind(SqlValue::Text(r.clone())))
+        .collect();
+    q.text = format!(
+        "SELECT DISTINCT municipality_id FROM organisations WHERE id IN ({}) ORDER BY municipality_id",
+        list.join(", ")
+    );
+    let rows: Vec<MunicipalityRow> = load(conn, &q)?;
+    Ok(rows.into_iter().map(|r| r.municipality_id).collect())
+}
+
 /// One page of rows, ready to be spliced into the response.
 pub struct Page {
     /// Each row as a JSON object (text).
@@ -80,8 +104,16 @@ pub fn read_page(
     page_size: i64,
 ) -> QueryResult<Page> {
     let dialect = dialect(conn);
+    let municipalities = match scope {
+        Some(roots) => municipalities_of(conn, roots)?,
+        None => Vec::new(),
+    };
+    let scope = scope.map(|roots| RowScope {
+        roots,
+        municipalities: &municipalities,
+    });
     let count = if opts.count {
-        Some(count(conn, set, opts, scope)?)
+        Some(count_in(conn, set, opts, scope.as_ref())?)
     } else {
         None
     };
@@ -94,7 +126,7 @@ pub fn read_page(
         });
     }
     // One row more than the page tells whether another page follows.
-    let query = sql::page_query(dialect, set, opts, scope, wanted + 1);
+    let query = sql::page_query(dialect, set, opts, scope.as_ref(), wanted + 1);
     let mut rows: Vec<PageRow> = load(conn, &query)?;
     let more = rows.len() as i64 > wanted;
     rows.truncate(wanted as usize);
@@ -119,6 +151,23 @@ pub fn count(
     set: &TableSet,
     opts: &QueryOptions,
     scope: Option<&[String]>,
+) -> QueryResult<i64> {
+    let municipalities = match scope {
+        Some(roots) => municipalities_of(conn, roots)?,
+        None => Vec::new(),
+    };
+    let scope = scope.map(|roots| RowScope {
+        roots,
+        municipalities: &municipalities,
+    });
+    count_in(conn, set, opts, scope.as_ref())
+}
+
+fn count_in(
+    conn: &mut DbConnection,
+    set: &TableSet,
+    opts: &QueryOptions,
+    scope: Option<&RowScope>,
 ) -> QueryResult<i64> {
     let query = sql::count_query(dialect(conn), set, opts, scope);
     let rows: Vec<CountRow> = load(conn, &query)?;

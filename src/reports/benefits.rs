@@ -67,6 +67,7 @@ fn run_benefits(
             FROM benefits b JOIN activities a ON a.id = b.activity_id
             WHERE 1 = 1"
     ));
+    sql.and_in_municipalities("b.municipality_id", ctx);
     sql.and_activity_filters("a", ctx);
     sql.push(
         ")

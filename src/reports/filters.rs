@@ -308,6 +308,9 @@ pub struct ReportContext {
     pub filters: ReportFilters,
     /// Roots of the organisation subtrees to report on; `None`: every organisation.
     pub roots: Option<Vec<String>>,
+    /// The municipalities the roots lie in (`None` with `roots`), so that a query can also
+    /// narrow a large table by its indexed `municipality_id` before the subtree test.
+    pub municipalities: Option<Vec<String>>,
     pub today: NaiveDate,
 }
 
@@ -336,9 +339,21 @@ impl ReportContext {
             }
             None => principal.orgs.clone(),
         };
+        let municipalities = match &roots {
+            Some(roots) => Some(
+                organisations::table
+                    .filter(organisations::id.eq_any(roots))
+                    .select(organisations::municipality_id)
+                    .distinct()
+                    .order(organisations::municipality_id)
+                    .load::<String>(conn)?,
+            ),
+            None => None,
+        };
         Ok(ReportContext {
             filters,
             roots,
+            municipalities,
             today,
         })
     }

@@ -38,22 +38,33 @@ fn run(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<
     } else {
         "group_concat(fa.name, ', ' ORDER BY fa.name_sort, fa.id)"
     };
+    // The activities first, then their focus areas joined into one text per activity in one
+    // grouped pass (a subquery per row made PostgreSQL join and aggregate 4k times).
     let mut sql = Sql::new();
+    sql.push(
+        "WITH act AS (
+            SELECT a.id, a.organisation_id, a.roadmap_id, a.external_id, a.title, a.title_sort,
+                   a.kind, a.phase, a.year, a.start_date, a.end_date, a.roadmap_priority
+            FROM activities a
+            WHERE a.roadmap_id IS NOT NULL",
+    );
+    sql.and_activity_filters("a", ctx);
     sql.push(&format!(
-        "SELECT a.organisation_id, o.name AS organisation_name, r.id AS roadmap_id,
+        "), areas AS (
+            SELECT afa.activity_id, {joined} AS focus_areas
+            FROM act JOIN activity_focus_areas afa ON afa.activity_id = act.id
+            JOIN focus_areas fa ON fa.id = afa.focus_area_id
+            GROUP BY afa.activity_id)
+        SELECT a.organisation_id, o.name AS organisation_name, r.id AS roadmap_id,
                 r.name AS roadmap_name, r.from_year AS roadmap_from_year,
                 r.to_year AS roadmap_to_year, r.status AS roadmap_status, a.id AS activity_id,
                 a.external_id, a.title, a.kind, a.phase, a.year, a.start_date, a.end_date,
-                a.roadmap_priority,
-                (SELECT {joined} FROM activity_focus_areas afa
-                   JOIN focus_areas fa ON fa.id = afa.focus_area_id
-                  WHERE afa.activity_id = a.id) AS focus_areas
-         FROM activities a
+                a.roadmap_priority, areas.focus_areas
+         FROM act a
          JOIN roadmaps r ON r.id = a.roadmap_id
          JOIN organisations o ON o.id = a.organisation_id
-         WHERE 1 = 1"
+         LEFT JOIN areas ON areas.activity_id = a.id"
     ));
-    sql.and_activity_filters("a", ctx);
     // Gantt order: roadmap by roadmap, then priority, then start (undated and unprioritised last).
     sql.push(
         " ORDER BY r.from_year, r.name_sort, r.id, (a.roadmap_priority IS NULL), a.roadmap_priority,

@@ -75,6 +75,21 @@ impl Sql {
         self
     }
 
+    /// Appends ` AND <column> IN (<the municipalities of the context's roots>)` when the report
+    /// is limited to organisation subtrees: a cheap, indexed narrowing of a table whose rows
+    /// the subtree test would otherwise look at for every municipality.
+    pub fn and_in_municipalities(&mut self, column: &str, ctx: &ReportContext) -> &mut Sql {
+        if let Some(municipalities) = &ctx.municipalities {
+            if municipalities.is_empty() {
+                self.push(" AND 1 = 0");
+            } else {
+                let list = self.text_list(municipalities);
+                self.push(&format!(" AND {column} IN {list}"));
+            }
+        }
+        self
+    }
+
     /// The activity filters every activity-based report shares (`alias` is the activities
     /// table's alias): scope, year range, phase, kind and focus area.
     pub fn and_activity_filters(&mut self, alias: &str, ctx: &ReportContext) -> &mut Sql {

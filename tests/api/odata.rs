@@ -515,6 +515,60 @@ async fn a_committee_token_sees_only_its_subtree() {
     }
 }
 
+/// The feed narrows a scoped page by the rows' municipality (one municipality: `=`, several:
+/// `IN`) before the subtree test: neither may widen or narrow what the token sees, on any page.
+#[tokio::test]
+async fn scopes_across_municipalities_page_exactly_their_rows() {
+    let app = TestApp::spawn().await;
+    let lund = app.tree().await;
+    let burlov = app.org("municipality", None, "Burlövs kommun").await;
+    let burlov_ks = app.org("committee", Some(&burlov), "Kommunstyrelsen").await;
+    let mut made: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for (org, key, n) in [
+        (&lund.social_admin, "social", 7),
+        (&lund.school, "school", 5),
+        (&burlov, "burlov", 4),
+        (&burlov_ks, "burlov_ks", 6),
+    ] {
+        for i in 0..n {
+            let id = app.activity(org, &format!("Aktivitet {key} {i}")).await;
+            made.entry(key).or_default().insert(id);
+        }
+    }
+    for (roots, keys) in [
+        (vec![lund.social.as_str()], vec!["social"]),
+        (vec![burlov.as_str()], vec!["burlov", "burlov_ks"]),
+        (
+            vec![lund.social.as_str(), burlov.as_str()],
+            vec!["social", "burlov", "burlov_ks"],
+        ),
+        (
+            vec![lund.municipality.as_str(), burlov_ks.as_str()],
+            vec!["social", "school", "burlov_ks"],
+        ),
+    ] {
+        let token = app.token("läsare", Role::Viewer, &roots);
+        let want: BTreeSet<String> = keys.iter().flat_map(|k| made[k].iter().cloned()).collect();
+        for query in [
+            "/odata/activities",
+            "/odata/activities?$orderby=title%20desc",
+        ] {
+            let (rows, pages) = all_pages(&app, query, &token, "3").await;
+            let seen = ids(&rows);
+            let unique: BTreeSet<String> = seen.iter().cloned().collect();
+            assert_eq!(
+                unique.len(),
+                seen.len(),
+                "{roots:?} {query}: a row came twice"
+            );
+            assert_eq!(unique, want, "{roots:?} {query}");
+            assert_eq!(pages, want.len().div_ceil(3), "{roots:?} {query}");
+        }
+        let count = odata(&app, "/odata/activities/$count", &token, &[]).await;
+        assert_eq!(count.body.as_i64(), Some(want.len() as i64), "{roots:?}");
+    }
+}
+
 #[tokio::test]
 async fn bad_options_are_400_problems_naming_the_problem() {
     let app = TestApp::spawn().await;

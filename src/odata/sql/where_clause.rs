@@ -1,10 +1,10 @@
 //! The WHERE clause: the `$filter` expression and the keyset condition, with bound parameters only.
 
 use crate::odata::filter::{CmpOp, Expr, Literal, StringFn};
-use crate::odata::model::{EdmType, Property, ScopeColumn, TableSet};
+use crate::odata::model::{EdmType, Property, TableSet};
 use crate::odata::options::{Direction, QueryOptions};
 
-use super::{order_column, Dialect, SqlQuery, SqlValue};
+use super::{order_column, Dialect, RowScope, SqlQuery, SqlValue};
 
 /// A literal as a parameter for a property of the given type (already type-checked).
 fn sql_value(edm: EdmType, value: &Literal) -> Option<SqlValue> {
@@ -154,6 +154,14 @@ fn keyset_sql(
     format!("({})", alternatives.join(" OR "))
 }
 
+fn bind_list(q: &mut SqlQuery, values: &[String]) -> String {
+    let list: Vec<String> = values
+        .iter()
+        .map(|v| q.bind(SqlValue::Text(v.clone())))
+        .collect();
+    list.join(", ")
+}
+
 fn key_value(p: &Property, v: &Literal) -> Option<SqlValue> {
     if p.sort_column.is_some() {
         return sql_value(EdmType::String, v);
@@ -167,25 +175,26 @@ pub(super) fn where_sql(
     dialect: Dialect,
     set: &TableSet,
     opts: &QueryOptions,
-    scope: Option<&[String]>,
+    scope: Option<&RowScope>,
     with_keyset: bool,
 ) -> String {
     let mut conds = Vec::new();
-    if let Some(roots) = scope {
-        if roots.is_empty() {
+    if let Some(scope) = scope {
+        if scope.roots.is_empty() || scope.municipalities.is_empty() {
             conds.push("1=0".to_owned());
         } else {
-            let list: Vec<String> = roots
-                .iter()
-                .map(|r| q.bind(SqlValue::Text(r.clone())))
-                .collect();
-            let column = match set.scope {
-                ScopeColumn::Id => "id",
-                ScopeColumn::OrganisationId => "organisation_id",
-            };
+            // The municipality first: every flat table has `(municipality_id, id)` indexed, so a
+            // page in `id` order walks one municipality's rows instead of the whole table.
+            let municipalities = bind_list(q, scope.municipalities);
+            conds.push(if scope.municipalities.len() == 1 {
+                format!("municipality_id = {municipalities}")
+            } else {
+                format!("municipality_id IN ({municipalities})")
+            });
+            let roots = bind_list(q, scope.roots);
             conds.push(format!(
-                "{column} IN (SELECT descendant_id FROM org_closure WHERE ancestor_id IN ({}))",
-                list.join(", ")
+                "{} IN (SELECT descendant_id FROM org_closure WHERE ancestor_id IN ({roots}))",
+                set.scope.column()
             ));
         }
     }

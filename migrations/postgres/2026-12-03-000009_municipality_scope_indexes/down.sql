@@ -1,0 +1,14 @@
+DROP INDEX organisations_municipality;
+DROP INDEX objects_municipality;
+DROP INDEX systems_municipality;
+DROP INDEX role_assignments_municipality;
+DROP INDEX plans_municipality;
+DROP INDEX budget_lines_municipality;
+DROP INDEX activities_municipality;
+DROP INDEX documentation_items_municipality;
+DROP INDEX benefits_municipality;
+DROP INDEX risks_municipality;
+DROP INDEX roadmaps_municipality;
+DROP INDEX decisions_municipality;
+DROP INDEX audit_findings_municipality;
+DROP INDEX audit_actions_municipality;
