@@ -14,6 +14,10 @@
 //! `STYRA_BENCH_SECONDS` (at most this long per case once 5 are measured; 20),
 //! `STYRA_BENCH_WORKERS` (HTTP workers, 2), `STYRA_BENCH_EXPLAIN=1` (each report's SQL and plan,
 //! `reports/explain.rs`), `STYRA_BENCH_SQL` and `STYRA_BENCH_KEEP=1` as in `core.rs`.
+//! To measure again without generating again: `STYRA_BENCH_REUSE=<the kept data dir, or the
+//! kept database's postgres:// URL>` (same knobs as the run that made it; pending migrations
+//! run), `STYRA_BENCH_CASES=gaps,benefits` (only routes containing one of these) and
+//! `STYRA_BENCH_ODATA=0` (no OData pages).
 //!
 //! The organisation trees go through the domain functions (closure rows, change records); the
 //! rest is bulk-inserted (`reports/seed*.rs`). ANALYZE runs after loading on both databases
@@ -262,7 +266,12 @@ fn main() -> anyhow::Result<()> {
         let base = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
 
-        let report_cases = cases::cases(&m, current);
+        let mut report_cases = cases::cases(&m, current);
+        // STYRA_BENCH_CASES=gaps,benefits: only the cases whose route contains one of these.
+        if let Ok(only) = std::env::var("STYRA_BENCH_CASES") {
+            let only: Vec<&str> = only.split(',').map(str::trim).collect();
+            report_cases.retain(|c| only.iter().any(|o| c.table.path.contains(o)));
+        }
         let reports = cases::run(
             &base,
             &db,
@@ -280,8 +289,13 @@ fn main() -> anyhow::Result<()> {
             (viewer_token.as_str(), &viewer),
             (admin_token.as_str(), &admin),
         );
+        if std::env::var("STYRA_BENCH_ODATA").is_ok_and(|v| v == "0") {
+            feeds.clear();
+        }
         let key = "documentation_completeness_gaps";
-        if odata::publishes(&base, &viewer_token, key).await? {
+        if feeds.is_empty() {
+            eprintln!("STYRA_BENCH_ODATA=0: no OData pages timed");
+        } else if odata::publishes(&base, &viewer_token, key).await? {
             let query = format!(
                 "organisation_id={m}&year={}&phase=completed,evaluated",
                 current - 1

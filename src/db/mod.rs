@@ -88,13 +88,23 @@ impl r2d2::ManageConnection for ConnectionManager {
                 let mut conn = PgConnection::establish(&self.url)?;
                 // The report queries cost enough for PostgreSQL to JIT-compile them, which takes
                 // longer (50–200 ms) than running them; Styra's queries are short and indexed.
-                conn.batch_execute("SET jit = off")?;
+                // A report sorts and groups a few MB (13k gap rows of a municipality): with the
+                // default 4 MB of work_mem those spill to disk and merge-join where a hash would
+                // do. Raised to 32 MB unless the server already gives more.
+                conn.batch_execute(
+                    "SET jit = off; \
+                     SELECT set_config('work_mem', '32MB', false) \
+                      WHERE pg_size_bytes(current_setting('work_mem')) < pg_size_bytes('32MB');",
+                )?;
                 Ok(DbConnection::Postgresql(conn))
             }
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.url)?;
-                // Per connection: wait instead of failing on a busy writer; enforce references.
-                conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;")?;
+                // Per connection: wait instead of failing on a busy writer; enforce references;
+                // sort and group in memory (a report's sort of a few MB went to a temp file).
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
+                )?;
                 Ok(DbConnection::Sqlite(conn))
             }
         }

@@ -146,6 +146,11 @@ fn run_summary(
 }
 
 fn run_gaps(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<Vec<Cell>>> {
+    if conn.is_postgres() {
+        return run_gaps_pivoted(conn, ctx);
+    }
+    // SQLite: one indexed lookup per activity and requirement is its fastest plan (a pivot
+    // like PostgreSQL's below measured 1.6 × slower).
     let mut sql = Sql::new();
     activities_cte(
         &mut sql,
@@ -170,6 +175,87 @@ fn run_gaps(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult
              OR (r.requirement NOT IN {FIELD_REQUIREMENTS}
                  AND (d.status IS NULL OR d.status IN ('missing', 'draft')))
           ORDER BY o.name_sort, o.id, act.title_sort, act.id, r.ord"
+    ));
+    Ok(cells(sql.load::<GapRow>(conn)?))
+}
+
+/// The gaps on PostgreSQL, same rows in the same order: each activity's documentation items
+/// are read once (one index range per activity) and pivoted into one column pair per kind, then
+/// unpivoted against the requirements. A lookup per activity and requirement (46,900 for a
+/// municipality's finished year) made PostgreSQL repeat the activity scan per requirement or
+/// sort-merge on `id` in the database's collation: 2–3 × slower. Ids sort bytewise (as on
+/// SQLite; UUIDs order the same in any collation, only faster in "C").
+fn run_gaps_pivoted(
+    conn: &mut DbConnection,
+    ctx: &ReportContext,
+) -> diesel::QueryResult<Vec<Vec<Cell>>> {
+    let fields = [
+        Requirement::PurposeAndGoals,
+        Requirement::PlannedBudget,
+        Requirement::TimeFrame,
+    ];
+    let kinds: Vec<&str> = REPORTED_REQUIREMENTS
+        .iter()
+        .filter(|r| !fields.contains(r))
+        .map(|r| r.as_str())
+        .collect();
+    // Styra's own constants (the kinds), not client input: written as literals.
+    let pivot: Vec<String> = kinds
+        .iter()
+        .map(|k| {
+            format!(
+                "MIN(d.status) FILTER (WHERE d.kind = '{k}') AS status_{k}, \
+                 MIN(d.id) FILTER (WHERE d.kind = '{k}') AS item_{k}"
+            )
+        })
+        .collect();
+    let pick = |prefix: &str| -> String {
+        let arms: Vec<String> = kinds
+            .iter()
+            .map(|k| format!("WHEN '{k}' THEN act.{prefix}_{k}"))
+            .collect();
+        format!("CASE r.requirement {} END", arms.join(" "))
+    };
+    let mut sql = Sql::new();
+    sql.push(&format!(
+        "WITH act AS MATERIALIZED (
+            SELECT a.id, a.organisation_id, a.external_id, a.title, a.title_sort, a.phase, a.year,
+                   (a.purpose_and_goals IS NULL OR TRIM(a.purpose_and_goals) = '') AS no_purpose,
+                   (a.planned_budget IS NULL) AS no_budget,
+                   (a.start_date IS NULL OR a.end_date IS NULL) AS no_time_frame,
+                   {}
+            FROM activities a LEFT JOIN documentation_items d ON d.activity_id = a.id
+            WHERE 1 = 1",
+        pivot.join(", ")
+    ));
+    sql.and_activity_filters("a", ctx);
+    sql.push(" GROUP BY a.id), ");
+    // Each activity's place in the report order, numbered once per activity: the final sort
+    // then orders 13k gap rows by two integers instead of four texts (measured 1.2 × faster).
+    sql.push(
+        "ranked AS MATERIALIZED (
+            SELECT act.*, o.name AS organisation_name,
+                   ROW_NUMBER() OVER (ORDER BY o.name_sort, o.id COLLATE \"C\", act.title_sort,
+                                               act.id COLLATE \"C\") AS seq
+            FROM act JOIN organisations o ON o.id = act.organisation_id), ",
+    );
+    sql.push(&requirements_cte(ctx));
+    sql.push(&format!(
+        ", gap AS (
+            SELECT act.*, r.requirement, r.label, r.ord, {} AS item_status, {} AS item_id
+            FROM ranked act CROSS JOIN req r)
+        SELECT g.organisation_id, g.organisation_name, g.id AS activity_id, g.external_id,
+               g.title, g.phase, g.year, g.requirement, g.label AS requirement_label,
+               COALESCE(g.item_status, 'absent') AS status, g.item_id AS documentation_item_id
+        FROM gap g
+        WHERE (g.requirement = 'purpose_and_goals' AND g.no_purpose)
+           OR (g.requirement = 'planned_budget' AND g.no_budget)
+           OR (g.requirement = 'time_frame' AND g.no_time_frame)
+           OR (g.requirement NOT IN {FIELD_REQUIREMENTS}
+               AND (g.item_status IS NULL OR g.item_status IN ('missing', 'draft')))
+        ORDER BY g.seq, g.ord",
+        pick("status"),
+        pick("item"),
     ));
     Ok(cells(sql.load::<GapRow>(conn)?))
 }

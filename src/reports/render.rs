@@ -129,7 +129,7 @@ impl Serialize for JsonRow<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(self.columns.len()))?;
         for (column, cell) in self.columns.iter().zip(self.cells) {
-            map.serialize_entry(column.key, &cell.to_json())?;
+            map.serialize_entry(column.key, cell)?;
         }
         map.end()
     }
@@ -227,6 +227,23 @@ fn excel_date(d: NaiveDate) -> Option<ExcelDateTime> {
     .ok()
 }
 
+/// A number cell; with a format only where the column has a unit (looking up a cell's format
+/// costs a hash of the whole format, per cell).
+fn write_number(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    col: u16,
+    value: f64,
+    format: Option<&Format>,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    match format {
+        Some(f) => sheet
+            .write_number_with_format(row, col, value, f)
+            .map(|_| ()),
+        None => sheet.write_number(row, col, value).map(|_| ()),
+    }
+}
+
 pub fn xlsx(data: &ReportData) -> Result<Vec<u8>, ApiError> {
     if data.rows.len() > XLSX_MAX_ROWS {
         return Err(ApiError::field(
@@ -239,6 +256,9 @@ pub fn xlsx(data: &ReportData) -> Result<Vec<u8>, ApiError> {
     }
     let err = |e: rust_xlsxwriter::XlsxError| ApiError::internal(format!("xlsx: {e}"));
     let mut book = Workbook::new();
+    // The fastest deflate level: the zip is 1.7 × larger (still a sixth of the CSV) and written
+    // in half the time, which for a 13k-row report is most of the response time.
+    book.set_zip_compression_level(1);
     let sheet = book.add_worksheet();
     sheet.set_name(sheet_name(data.table)).map_err(err)?;
     let header = Format::new()
@@ -249,7 +269,6 @@ pub fn xlsx(data: &ReportData) -> Result<Vec<u8>, ApiError> {
     let datetime = Format::new().set_num_format("yyyy-mm-dd hh:mm");
     let sek = Format::new().set_num_format("#,##0");
     let share = Format::new().set_num_format("0.0%");
-    let plain = Format::new();
     let columns = data.table.columns;
     for (c, column) in columns.iter().enumerate() {
         let col = u16::try_from(c).map_err(ApiError::internal)?;
@@ -262,9 +281,9 @@ pub fn xlsx(data: &ReportData) -> Result<Vec<u8>, ApiError> {
         for (c, (cell, column)) in row.iter().zip(columns).enumerate() {
             let col = u16::try_from(c).map_err(ApiError::internal)?;
             let number_format = match column.unit {
-                Unit::Sek => &sek,
-                Unit::Share => &share,
-                Unit::None => &plain,
+                Unit::Sek => Some(&sek),
+                Unit::Share => Some(&share),
+                Unit::None => None,
             };
             match cell {
                 Cell::Null => {}
@@ -275,14 +294,10 @@ pub fn xlsx(data: &ReportData) -> Result<Vec<u8>, ApiError> {
                     // Kronor and counts stay exact: f64 holds integers up to 2^53.
                     #[allow(clippy::cast_precision_loss)]
                     let value = *n as f64;
-                    sheet
-                        .write_number_with_format(line, col, value, number_format)
-                        .map_err(err)?;
+                    write_number(sheet, line, col, value, number_format).map_err(err)?;
                 }
                 Cell::Decimal(x) => {
-                    sheet
-                        .write_number_with_format(line, col, *x, number_format)
-                        .map_err(err)?;
+                    write_number(sheet, line, col, *x, number_format).map_err(err)?;
                 }
                 Cell::Date(d) => {
                     if let Some(x) = excel_date(*d) {

@@ -96,6 +96,23 @@ impl Cell {
     }
 }
 
+/// The same JSON as [`Cell::to_json`], written straight into the output (no `Value` and no copy
+/// of the text per cell: a 13k-row report has 150k cells).
+impl serde::Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Null => s.serialize_none(),
+            Cell::Text(t) => s.serialize_str(t),
+            Cell::Integer(n) => s.serialize_i64(*n),
+            Cell::Decimal(x) if x.is_finite() => s.serialize_f64(*x),
+            Cell::Decimal(_) => s.serialize_none(),
+            Cell::Date(d) => s.collect_str(&d.format("%Y-%m-%d")),
+            Cell::Datetime(t) => s.collect_str(&t.format("%Y-%m-%dT%H:%M:%S%.6fZ")),
+            Cell::Bool(b) => s.serialize_bool(*b),
+        }
+    }
+}
+
 /// A Rust type a report row field may have: its column type, SQL type and cell.
 pub trait CellValue {
     type Sql;
@@ -247,4 +264,31 @@ impl ReportTable {
 /// Loads rows of `R` from a query and turns them into cells.
 pub fn cells<R: ReportRow>(rows: Vec<R>) -> Vec<Vec<Cell>> {
     rows.into_iter().map(ReportRow::into_cells).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_serialize_as_their_json_values() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let cells = [
+            Cell::Null,
+            Cell::Text("Syfte och mål \"å\"".to_owned()),
+            Cell::Integer(-42),
+            Cell::Decimal(0.467),
+            Cell::Decimal(f64::NAN),
+            Cell::Date(day),
+            Cell::Datetime(day.and_hms_micro_opt(9, 5, 7, 120).unwrap()),
+            Cell::Bool(true),
+        ];
+        for cell in cells {
+            assert_eq!(
+                serde_json::to_string(&cell).unwrap(),
+                cell.to_json().to_string(),
+                "{cell:?}"
+            );
+        }
+    }
 }

@@ -12,3 +12,5 @@ DROP INDEX roadmaps_municipality;
 DROP INDEX decisions_municipality;
 DROP INDEX audit_findings_municipality;
 DROP INDEX audit_actions_municipality;
+DROP INDEX documentation_items_activity_status;
+CREATE INDEX documentation_items_activity_status ON documentation_items (activity_id, kind, status);
