@@ -121,6 +121,8 @@ impl BenchDb {
 
     /// Opens (and migrates) a database an earlier run kept with `STYRA_BENCH_KEEP=1`: a
     /// `postgres://` URL or a SQLite data dir. Nothing is removed afterwards.
+    // Only the reports bench, whose generation takes minutes, offers this.
+    #[allow(dead_code)]
     pub fn reuse(target: &str, workers: usize) -> anyhow::Result<BenchDb> {
         let pg = target.starts_with("postgres://") || target.starts_with("postgresql://");
         let data_dir = if pg {
