@@ -88,6 +88,7 @@ impl Application {
         let metrics = web::Data::new(Metrics::new()?);
         let feed = web::Data::new(crate::odata::FeedSettings {
             page_size: settings.odata_page_size,
+            snapshots: Default::default(),
         });
         let spec = api::openapi();
         let limit = settings.max_body_bytes;

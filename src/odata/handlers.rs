@@ -8,8 +8,11 @@ use actix_web::{get, web, HttpRequest, HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use std::sync::Arc;
+
 use super::csdl::{self, SetInfo};
 use super::sets::{self, EntitySet};
+use super::snapshots::ReportSnapshots;
 use super::{exec, options, reports, FeedSettings, MAX_PAGE_SIZE};
 use crate::auth::Reader;
 use crate::db::ReadDb;
@@ -92,6 +95,7 @@ async fn read(
     opts: &options::QueryOptions,
     page_size: i64,
     count_only: bool,
+    snapshots: Arc<ReportSnapshots>,
 ) -> Result<exec::Page, ApiError> {
     let opts = opts.clone();
     db.run(move |conn| match set {
@@ -108,9 +112,9 @@ async fn read(
                 Ok(exec::read_page(conn, table, &opts, scope, page_size)?)
             }
         }
-        EntitySet::Report(report) => {
-            reports::read_page(conn, &principal, report, &opts, page_size, count_only)
-        }
+        EntitySet::Report(report) => reports::read_page(
+            conn, &principal, report, &opts, page_size, count_only, &snapshots,
+        ),
     })
     .await
 }
@@ -306,7 +310,8 @@ pub async fn entity_set(
         set.parameters(),
     )?;
     let (size, preferred) = page_size(&req, &feed);
-    let page = read(&db, reader.0, set, &opts, size, false).await?;
+    let snapshots = Arc::clone(&feed.snapshots);
+    let page = read(&db, reader.0, set, &opts, size, false, snapshots).await?;
 
     let base = crate::api::paging::base_url(&req);
     let mut context = format!("{base}/odata/$metadata#{}", set.name());
@@ -360,6 +365,7 @@ pub async fn entity_set(
 pub async fn entity_count(
     reader: Reader,
     db: web::Data<ReadDb>,
+    feed: web::Data<FeedSettings>,
     path: web::Path<String>,
     req: HttpRequest,
 ) -> Reply {
@@ -370,6 +376,7 @@ pub async fn entity_count(
         set.key(),
         set.parameters(),
     )?;
-    let page = read(&db, reader.0, set, &opts, 0, true).await?;
+    let snapshots = Arc::clone(&feed.snapshots);
+    let page = read(&db, reader.0, set, &opts, 0, true, snapshots).await?;
     Ok(odata_ok("text/plain;charset=utf-8").body(page.count.unwrap_or_default().to_string()))
 }

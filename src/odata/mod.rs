@@ -8,6 +8,7 @@
 //!   [`reports`]: the report tables of `reports::REGISTRY`; [`sets`]: all of them by name.
 //! - [`filter`]: the `$filter` tokenizer and parser; [`options`]: every query option.
 //! - [`sql`]: the generated SQL (bound parameters only); [`exec`]: running it on either backend.
+//! - [`snapshots`]: report results kept for paging through a report set.
 //! - [`csdl`]: the service document and `$metadata`; [`handlers`]: the routes.
 
 pub mod csdl;
@@ -18,16 +19,19 @@ pub mod model;
 pub mod options;
 pub mod reports;
 pub mod sets;
+pub mod snapshots;
 pub mod sql;
 pub mod tables;
 
 pub use handlers::configure;
 
-/// Feed settings shared by the handlers.
+/// Feed settings and state shared by the handlers.
 #[derive(Debug, Clone)]
 pub struct FeedSettings {
     /// Rows per page unless the client prefers fewer.
     pub page_size: i64,
+    /// Report results kept for the pages after a report set's first.
+    pub snapshots: std::sync::Arc<snapshots::ReportSnapshots>,
 }
 
 /// The most rows a client may ask for per page with `Prefer: odata.maxpagesize`.

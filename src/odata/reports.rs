@@ -3,10 +3,12 @@
 //! with one property per column. The report's filters are custom query parameters with the
 //! same names and rules as on `/api/v1/reports/…` (`?year=2026&organisation_id=…`); the report
 //! runs in SQL as there, and `$filter`, `$orderby`, `$select` and paging then apply to its
-//! (aggregated, small) result in memory, with the same semantics as on the flat tables.
+//! (aggregated, small) result in memory, with the same semantics as on the flat tables. The
+//! pages after the first read the first page's result (`snapshots`), so a walk through the
+//! pages runs the report once.
 
 use std::cmp::Ordering;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use chrono::Datelike;
 
@@ -14,6 +16,7 @@ use super::exec::Page;
 use super::filter::{CmpOp, Expr, Literal, StringFn};
 use super::model::{EdmType, Property};
 use super::options::{Direction, QueryOptions};
+use super::snapshots::{ReportSnapshots, Rows};
 use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::error::ApiError;
@@ -180,7 +183,8 @@ fn eval(expr: &Expr, row: &[Cell], index: &dyn Fn(&str) -> usize) -> Option<bool
     }
 }
 
-/// Runs the report for the principal and returns one page of its rows.
+/// Runs the report for the principal and returns one page of its rows. A page after the first
+/// (a `$skiptoken` from a next link) reads the snapshot its first page kept, if still there.
 pub fn read_page(
     conn: &mut DbConnection,
     principal: &Principal,
@@ -188,10 +192,32 @@ pub fn read_page(
     opts: &QueryOptions,
     page_size: i64,
     count_only: bool,
+    snapshots: &ReportSnapshots,
 ) -> Result<Page, ApiError> {
     let today = chrono::Utc::now().date_naive();
     let filters = report_filters(set, &opts.custom, today)?;
-    let data = crate::reports::run(conn, principal, set.table, filters, today)?;
+    // Everything the rows depend on: the report, its filters, the caller's scope and the day.
+    let key = format!(
+        "{}|{}|{:?}|{today}",
+        set.table.key,
+        serde_json::to_string(&filters).map_err(ApiError::internal)?,
+        principal.orgs,
+    );
+    let kept = match (&opts.after, count_only) {
+        (Some(_), false) => snapshots.get(&key),
+        _ => None,
+    };
+    let data: Rows = match kept {
+        Some(rows) => rows,
+        None => {
+            let run = crate::reports::run(conn, principal, set.table, filters, today)?;
+            let rows = Arc::new(run.rows);
+            if !count_only {
+                snapshots.put(key, Arc::clone(&rows));
+            }
+            rows
+        }
+    };
     let index = |name: &str| {
         set.properties
             .iter()
@@ -199,13 +225,12 @@ pub fn read_page(
             .unwrap_or_default()
     };
     let mut rows: Vec<Vec<Cell>> = data
-        .rows
-        .into_iter()
+        .iter()
         .enumerate()
         .map(|(i, cells)| {
             let mut row = Vec::with_capacity(cells.len() + 1);
             row.push(Cell::Integer(i as i64 + 1));
-            row.extend(cells);
+            row.extend(cells.iter().cloned());
             row
         })
         .filter(|row| {

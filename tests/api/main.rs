@@ -22,6 +22,7 @@ mod import_export;
 mod import_files;
 mod objects;
 mod odata;
+mod odata_report_pages;
 mod openapi;
 mod operations;
 mod organisations;
