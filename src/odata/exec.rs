@@ -85,6 +85,21 @@ fn municipalities_of(conn: &mut DbConnection, roots: &[String]) -> QueryResult<V
     Ok(rows.into_iter().map(|r| r.municipality_id).collect())
 }
 
+/// The caller's roots with their municipalities (`None`: every row).
+fn row_scope<'a>(
+    conn: &mut DbConnection,
+    roots: Option<&'a [String]>,
+) -> QueryResult<Option<RowScope<'a>>> {
+    roots
+        .map(|roots| {
+            Ok(RowScope {
+                roots,
+                municipalities: municipalities_of(conn, roots)?,
+            })
+        })
+        .transpose()
+}
+
 /// One page of rows, ready to be spliced into the response.
 pub struct Page {
     /// Each row as a JSON object (text).
@@ -104,14 +119,7 @@ pub fn read_page(
     page_size: i64,
 ) -> QueryResult<Page> {
     let dialect = dialect(conn);
-    let municipalities = match scope {
-        Some(roots) => municipalities_of(conn, roots)?,
-        None => Vec::new(),
-    };
-    let scope = scope.map(|roots| RowScope {
-        roots,
-        municipalities: &municipalities,
-    });
+    let scope = row_scope(conn, scope)?;
     let count = if opts.count {
         Some(count_in(conn, set, opts, scope.as_ref())?)
     } else {
@@ -152,14 +160,7 @@ pub fn count(
     opts: &QueryOptions,
     scope: Option<&[String]>,
 ) -> QueryResult<i64> {
-    let municipalities = match scope {
-        Some(roots) => municipalities_of(conn, roots)?,
-        None => Vec::new(),
-    };
-    let scope = scope.map(|roots| RowScope {
-        roots,
-        municipalities: &municipalities,
-    });
+    let scope = row_scope(conn, scope)?;
     count_in(conn, set, opts, scope.as_ref())
 }
 

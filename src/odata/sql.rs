@@ -45,10 +45,10 @@ impl SqlQuery {
 /// The rows a scoped caller may read: the organisation subtrees under `roots`, which lie in
 /// `municipalities` (resolved once per request, so the condition on the indexed
 /// `municipality_id` is a plain bound value the planner can use).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct RowScope<'a> {
     pub roots: &'a [String],
-    pub municipalities: &'a [String],
+    pub municipalities: Vec<String>,
 }
 
 /// PostgreSQL limits a function call to 100 arguments: `json_build_object` takes two per property.
@@ -213,10 +213,9 @@ mod tests {
         ]);
         let o = opts(&format!("$orderby=title desc&$skiptoken={token}"));
         let roots = vec!["org-1".to_owned()];
-        let municipalities = vec!["m-1".to_owned()];
         let scope = RowScope {
             roots: &roots,
-            municipalities: &municipalities,
+            municipalities: vec!["m-1".to_owned()],
         };
         let q = page_query(
             Dialect::Postgres,

@@ -185,7 +185,7 @@ pub(super) fn where_sql(
         } else {
             // The municipality first: every flat table has `(municipality_id, id)` indexed, so a
             // page in `id` order walks one municipality's rows instead of the whole table.
-            let municipalities = bind_list(q, scope.municipalities);
+            let municipalities = bind_list(q, &scope.municipalities);
             conds.push(if scope.municipalities.len() == 1 {
                 format!("municipality_id = {municipalities}")
             } else {
