@@ -50,6 +50,19 @@ pub fn allowed_org_ids(
     Ok(Some(ids))
 }
 
+/// The municipalities the given organisations belong to (a subtree never leaves its
+/// municipality, so these bound every row under the roots). For narrowing a large table by its
+/// indexed `municipality_id` before the subtree test.
+pub fn municipalities_of(conn: &mut DbConnection, roots: &[String]) -> QueryResult<Vec<String>> {
+    use crate::db::schema::organisations;
+    organisations::table
+        .filter(organisations::id.eq_any(roots))
+        .select(organisations::municipality_id)
+        .distinct()
+        .order(organisations::municipality_id)
+        .load(conn)
+}
+
 /// Whether `org_id` lies in one of the principal's subtrees.
 pub fn in_scope(conn: &mut DbConnection, principal: &Principal, org_id: &str) -> QueryResult<bool> {
     let Some(roots) = &principal.orgs else {

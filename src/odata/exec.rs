@@ -20,12 +20,6 @@ struct PageRow {
 }
 
 #[derive(QueryableByName)]
-struct MunicipalityRow {
-    #[diesel(sql_type = Text)]
-    municipality_id: String,
-}
-
-#[derive(QueryableByName)]
 struct CountRow {
     #[diesel(sql_type = BigInt)]
     n: i64,
@@ -67,24 +61,6 @@ pub fn dialect(conn: &DbConnection) -> Dialect {
     }
 }
 
-/// The municipalities the scope's root organisations lie in (each organisation knows its own).
-fn municipalities_of(conn: &mut DbConnection, roots: &[String]) -> QueryResult<Vec<String>> {
-    if roots.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut q = SqlQuery::default();
-    let list: Vec<String> = roots
-        .iter()
-        .map(|r| q.bind(SqlValue::Text(r.clone())))
-        .collect();
-    q.text = format!(
-        "SELECT DISTINCT municipality_id FROM organisations WHERE id IN ({}) ORDER BY municipality_id",
-        list.join(", ")
-    );
-    let rows: Vec<MunicipalityRow> = load(conn, &q)?;
-    Ok(rows.into_iter().map(|r| r.municipality_id).collect())
-}
-
 /// The caller's roots with their municipalities (`None`: every row).
 fn row_scope<'a>(
     conn: &mut DbConnection,
@@ -94,7 +70,7 @@ fn row_scope<'a>(
         .map(|roots| {
             Ok(RowScope {
                 roots,
-                municipalities: municipalities_of(conn, roots)?,
+                municipalities: crate::domain::scope::municipalities_of(conn, roots)?,
             })
         })
         .transpose()

@@ -11,7 +11,17 @@ use crate::reports::sql::Sql;
 use crate::reports::table::{cells, Cell, ReportRow, ReportTable};
 
 /// The requirements that are activity fields rather than documentation items.
-const FIELD_REQUIREMENTS: &str = "('purpose_and_goals', 'planned_budget', 'time_frame')";
+const FIELDS: [Requirement; 3] = [
+    Requirement::PurposeAndGoals,
+    Requirement::PlannedBudget,
+    Requirement::TimeFrame,
+];
+
+/// [`FIELDS`] as an SQL list: `('purpose_and_goals', …)` (Styra's constants, not client input).
+fn field_list() -> String {
+    let quoted: Vec<String> = FIELDS.iter().map(|r| format!("'{}'", r.as_str())).collect();
+    format!("({})", quoted.join(", "))
+}
 
 /// The Swedish name of a reported requirement (as the audits call it).
 pub fn label(requirement: Requirement) -> &'static str {
@@ -151,6 +161,7 @@ fn run_gaps(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult
     }
     // SQLite: one indexed lookup per activity and requirement is its fastest plan (a pivot
     // like PostgreSQL's below measured 1.6 × slower).
+    let fields = field_list();
     let mut sql = Sql::new();
     activities_cte(
         &mut sql,
@@ -162,7 +173,7 @@ fn run_gaps(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult
         " SELECT act.organisation_id, o.name AS organisation_name, act.id AS activity_id,
                  act.external_id, act.title, act.phase, act.year, r.requirement,
                  r.label AS requirement_label,
-                 CASE WHEN r.requirement IN {FIELD_REQUIREMENTS} THEN 'absent'
+                 CASE WHEN r.requirement IN {fields} THEN 'absent'
                       ELSE COALESCE(d.status, 'absent') END AS status,
                  d.id AS documentation_item_id
           FROM act CROSS JOIN req r
@@ -172,7 +183,7 @@ fn run_gaps(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult
                  AND (act.purpose_and_goals IS NULL OR TRIM(act.purpose_and_goals) = ''))
              OR (r.requirement = 'planned_budget' AND act.planned_budget IS NULL)
              OR (r.requirement = 'time_frame' AND (act.start_date IS NULL OR act.end_date IS NULL))
-             OR (r.requirement NOT IN {FIELD_REQUIREMENTS}
+             OR (r.requirement NOT IN {fields}
                  AND (d.status IS NULL OR d.status IN ('missing', 'draft')))
           ORDER BY o.name_sort, o.id, act.title_sort, act.id, r.ord"
     ));
@@ -189,14 +200,10 @@ fn run_gaps_pivoted(
     conn: &mut DbConnection,
     ctx: &ReportContext,
 ) -> diesel::QueryResult<Vec<Vec<Cell>>> {
-    let fields = [
-        Requirement::PurposeAndGoals,
-        Requirement::PlannedBudget,
-        Requirement::TimeFrame,
-    ];
+    let fields = field_list();
     let kinds: Vec<&str> = REPORTED_REQUIREMENTS
         .iter()
-        .filter(|r| !fields.contains(r))
+        .filter(|r| !FIELDS.contains(r))
         .map(|r| r.as_str())
         .collect();
     // Styra's own constants (the kinds), not client input: written as literals.
@@ -251,7 +258,7 @@ fn run_gaps_pivoted(
         WHERE (g.requirement = 'purpose_and_goals' AND g.no_purpose)
            OR (g.requirement = 'planned_budget' AND g.no_budget)
            OR (g.requirement = 'time_frame' AND g.no_time_frame)
-           OR (g.requirement NOT IN {FIELD_REQUIREMENTS}
+           OR (g.requirement NOT IN {fields}
                AND (g.item_status IS NULL OR g.item_status IN ('missing', 'draft')))
         ORDER BY g.seq, g.ord",
         pick("status"),

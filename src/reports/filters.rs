@@ -325,30 +325,27 @@ impl ReportContext {
     ) -> Result<ReportContext, ApiError> {
         use crate::db::schema::organisations;
         use diesel::prelude::*;
-        let roots = match &filters.organisation_id {
+        let (roots, municipalities) = match &filters.organisation_id {
             Some(org) => {
-                let exists: i64 = organisations::table
+                // Its municipality, which also tells that it exists.
+                let municipality: Option<String> = organisations::table
                     .filter(organisations::id.eq(org))
-                    .count()
-                    .get_result(conn)?;
-                if exists == 0 {
-                    return Err(ApiError::field("organisation_id", "no such organisation"));
-                }
-                scope::check(conn, principal, org)?;
-                Some(vec![org.clone()])
-            }
-            None => principal.orgs.clone(),
-        };
-        let municipalities = match &roots {
-            Some(roots) => Some(
-                organisations::table
-                    .filter(organisations::id.eq_any(roots))
                     .select(organisations::municipality_id)
-                    .distinct()
-                    .order(organisations::municipality_id)
-                    .load::<String>(conn)?,
-            ),
-            None => None,
+                    .first(conn)
+                    .optional()?;
+                let Some(municipality) = municipality else {
+                    return Err(ApiError::field("organisation_id", "no such organisation"));
+                };
+                scope::check(conn, principal, org)?;
+                (Some(vec![org.clone()]), Some(vec![municipality]))
+            }
+            None => match &principal.orgs {
+                Some(roots) => (
+                    Some(roots.clone()),
+                    Some(scope::municipalities_of(conn, roots)?),
+                ),
+                None => (None, None),
+            },
         };
         Ok(ReportContext {
             filters,

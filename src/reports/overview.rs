@@ -64,11 +64,10 @@ fn run(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<
     let overdue = overdue_condition("aa", &today);
     // The benefits of the roots' municipalities only: with room for a hash, PostgreSQL would
     // otherwise hash every municipality's benefits (314k in the bench) to join a few thousand.
-    let benefit_scope = match &ctx.municipalities {
-        Some(m) if m.is_empty() => " WHERE 1 = 0".to_owned(),
-        Some(m) => format!(" WHERE b.municipality_id IN {}", sql.text_list(m)),
-        None => String::new(),
-    };
+    let benefit_scope = sql
+        .municipality_condition("b.municipality_id", ctx)
+        .map(|c| format!(" WHERE {c}"))
+        .unwrap_or_default();
     sql.push(&format!(
         "), sub AS (SELECT com.id AS committee_id, oc.descendant_id AS org_id
                    FROM com JOIN org_closure oc ON oc.ancestor_id = com.id),

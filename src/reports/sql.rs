@@ -75,17 +75,22 @@ impl Sql {
         self
     }
 
-    /// Appends ` AND <column> IN (<the municipalities of the context's roots>)` when the report
-    /// is limited to organisation subtrees: a cheap, indexed narrowing of a table whose rows
-    /// the subtree test would otherwise look at for every municipality.
+    /// `<column> IN (<the municipalities of the context's roots>)` (binding them), or `None`
+    /// when the report covers every organisation: a cheap, indexed narrowing of a large table
+    /// whose rows the subtree test would otherwise look at for every municipality.
+    pub fn municipality_condition(&mut self, column: &str, ctx: &ReportContext) -> Option<String> {
+        let municipalities = ctx.municipalities.as_ref()?;
+        Some(if municipalities.is_empty() {
+            "1 = 0".to_owned()
+        } else {
+            format!("{column} IN {}", self.text_list(municipalities))
+        })
+    }
+
+    /// Appends ` AND ` [`Sql::municipality_condition`] when there is one.
     pub fn and_in_municipalities(&mut self, column: &str, ctx: &ReportContext) -> &mut Sql {
-        if let Some(municipalities) = &ctx.municipalities {
-            if municipalities.is_empty() {
-                self.push(" AND 1 = 0");
-            } else {
-                let list = self.text_list(municipalities);
-                self.push(&format!(" AND {column} IN {list}"));
-            }
+        if let Some(condition) = self.municipality_condition(column, ctx) {
+            self.push(&format!(" AND {condition}"));
         }
         self
     }

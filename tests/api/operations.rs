@@ -222,3 +222,47 @@ async fn next_links_ignore_forwarded_hosts_and_use_the_public_url() {
         Some("https://styra.norra.se/api/v1/objects?limit=1&offset=1")
     );
 }
+
+#[derive(diesel::QueryableByName)]
+struct Setting {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    value: String,
+}
+
+/// Every pooled connection gets the settings the reports were measured with: on PostgreSQL no
+/// JIT and at least 32 MB of work_mem, on SQLite sorts in memory (temp_store 2).
+#[tokio::test]
+async fn pooled_connections_carry_the_report_settings() {
+    use diesel::RunQueryDsl;
+    let app = TestApp::spawn().await;
+    let settings = app.settings.clone();
+    let values = tokio::task::spawn_blocking(move || {
+        let db = styra::startup::open_database(&settings).expect("open");
+        let mut conn = db.pool().get().expect("connection");
+        let queries: &[&str] = if conn.is_postgres() {
+            &[
+                "SELECT current_setting('jit') AS value",
+                "SELECT (pg_size_bytes(current_setting('work_mem')) >= pg_size_bytes('32MB'))::text AS value",
+            ]
+        } else {
+            &["SELECT CAST(temp_store AS TEXT) AS value FROM pragma_temp_store"]
+        };
+        queries
+            .iter()
+            .map(|q| {
+                diesel::sql_query(*q)
+                    .get_result::<Setting>(&mut *conn)
+                    .expect(q)
+                    .value
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .expect("join");
+    let want: Vec<&str> = if std::env::var("STYRA_TEST_DATABASE_URL").is_ok() {
+        vec!["off", "true"]
+    } else {
+        vec!["2"]
+    };
+    assert_eq!(values, want);
+}
