@@ -282,6 +282,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         modified_at -> Timestamp,
+        documentation_state -> Text,
     }
 }
 

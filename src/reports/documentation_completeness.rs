@@ -4,24 +4,12 @@
 //! are done, not applicable and missing; and, in `/gaps`, every activity and what it lacks.
 
 use crate::db::DbConnection;
+use crate::domain::documentation_items::DocumentationKind;
 use crate::domain::phase_rules::Requirement;
 use crate::report_row;
 use crate::reports::filters::{Filter, ReportContext, REPORTED_REQUIREMENTS};
 use crate::reports::sql::Sql;
 use crate::reports::table::{cells, Cell, ReportRow, ReportTable};
-
-/// The requirements that are activity fields rather than documentation items.
-const FIELDS: [Requirement; 3] = [
-    Requirement::PurposeAndGoals,
-    Requirement::PlannedBudget,
-    Requirement::TimeFrame,
-];
-
-/// [`FIELDS`] as an SQL list: `('purpose_and_goals', …)` (Styra's constants, not client input).
-fn field_list() -> String {
-    let quoted: Vec<String> = FIELDS.iter().map(|r| format!("'{}'", r.as_str())).collect();
-    format!("({})", quoted.join(", "))
-}
 
 /// The Swedish name of a reported requirement (as the audits call it).
 pub fn label(requirement: Requirement) -> &'static str {
@@ -41,8 +29,19 @@ pub fn label(requirement: Requirement) -> &'static str {
     }
 }
 
-/// `req`: the chosen requirements as a derived table (requirement, label, ord). The values are
-/// Styra's own constants, not client input, so they are written as literals.
+/// The place (1-based) of a documentation kind's character in `activities.documentation_state`:
+/// the order of [`DocumentationKind::ALL`], as the migration `documentation_state` writes it. 0 for
+/// the requirements that are activity fields.
+fn state_position(requirement: Requirement) -> usize {
+    DocumentationKind::ALL
+        .iter()
+        .position(|k| k.as_str() == requirement.as_str())
+        .map_or(0, |i| i + 1)
+}
+
+/// `req`: the chosen requirements as a derived table (requirement, label, ord, pos — see
+/// [`state_position`]). The values are Styra's own constants, not client input, so they are
+/// written as literals.
 fn requirements_cte(ctx: &ReportContext) -> String {
     let chosen: Vec<Requirement> = REPORTED_REQUIREMENTS
         .iter()
@@ -54,10 +53,11 @@ fn requirements_cte(ctx: &ReportContext) -> String {
         .enumerate()
         .map(|(i, r)| {
             format!(
-                "SELECT '{}' AS requirement, '{}' AS label, {} AS ord",
+                "SELECT '{}' AS requirement, '{}' AS label, {} AS ord, {} AS pos",
                 r.as_str(),
                 label(*r),
-                i + 1
+                i + 1,
+                state_position(*r)
             )
         })
         .collect();
@@ -155,115 +155,63 @@ fn run_summary(
     Ok(cells(sql.load::<CompletenessRow>(conn)?))
 }
 
+/// The gaps, from each activity's `documentation_state` (one character per documentation kind,
+/// kept by triggers; see the migration `documentation_state`): the activities are read once and
+/// crossed with the requirements, and documentation_items is probed only for the ids of items
+/// still missing or in draft. Looking up every activity × kind instead (33k probes for a
+/// municipality's finished year) made this the slowest report.
 fn run_gaps(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<Vec<Cell>>> {
-    if conn.is_postgres() {
-        return run_gaps_pivoted(conn, ctx);
-    }
-    // SQLite: one indexed lookup per activity and requirement is its fastest plan (a pivot
-    // like PostgreSQL's below measured 1.6 × slower).
-    let fields = field_list();
+    let postgres = conn.is_postgres();
     let mut sql = Sql::new();
-    activities_cte(
-        &mut sql,
-        ctx,
-        "a.id, a.organisation_id, a.external_id, a.title, a.title_sort, a.phase, a.year, \
-         a.purpose_and_goals, a.planned_budget, a.start_date, a.end_date",
-    );
-    sql.push(&format!(
-        " SELECT act.organisation_id, o.name AS organisation_name, act.id AS activity_id,
-                 act.external_id, act.title, act.phase, act.year, r.requirement,
-                 r.label AS requirement_label,
-                 CASE WHEN r.requirement IN {fields} THEN 'absent'
-                      ELSE COALESCE(d.status, 'absent') END AS status,
-                 d.id AS documentation_item_id
-          FROM act CROSS JOIN req r
-          JOIN organisations o ON o.id = act.organisation_id
-          LEFT JOIN documentation_items d ON d.activity_id = act.id AND d.kind = r.requirement
-          WHERE (r.requirement = 'purpose_and_goals'
-                 AND (act.purpose_and_goals IS NULL OR TRIM(act.purpose_and_goals) = ''))
-             OR (r.requirement = 'planned_budget' AND act.planned_budget IS NULL)
-             OR (r.requirement = 'time_frame' AND (act.start_date IS NULL OR act.end_date IS NULL))
-             OR (r.requirement NOT IN {fields}
-                 AND (d.status IS NULL OR d.status IN ('missing', 'draft')))
-          ORDER BY o.name_sort, o.id, act.title_sort, act.id, r.ord"
-    ));
-    Ok(cells(sql.load::<GapRow>(conn)?))
-}
-
-/// The gaps on PostgreSQL, same rows in the same order: each activity's documentation items
-/// are read once (one index range per activity) and pivoted into one column pair per kind, then
-/// unpivoted against the requirements. A lookup per activity and requirement (46,900 for a
-/// municipality's finished year) made PostgreSQL repeat the activity scan per requirement or
-/// sort-merge on `id` in the database's collation: 2–3 × slower. Ids sort bytewise (as on
-/// SQLite; UUIDs order the same in any collation, only faster in "C").
-fn run_gaps_pivoted(
-    conn: &mut DbConnection,
-    ctx: &ReportContext,
-) -> diesel::QueryResult<Vec<Vec<Cell>>> {
-    let fields = field_list();
-    let kinds: Vec<&str> = REPORTED_REQUIREMENTS
-        .iter()
-        .filter(|r| !FIELDS.contains(r))
-        .map(|r| r.as_str())
-        .collect();
-    // Styra's own constants (the kinds), not client input: written as literals.
-    let pivot: Vec<String> = kinds
-        .iter()
-        .map(|k| {
-            format!(
-                "MIN(d.status) FILTER (WHERE d.kind = '{k}') AS status_{k}, \
-                 MIN(d.id) FILTER (WHERE d.kind = '{k}') AS item_{k}"
-            )
-        })
-        .collect();
-    let pick = |prefix: &str| -> String {
-        let arms: Vec<String> = kinds
-            .iter()
-            .map(|k| format!("WHEN '{k}' THEN act.{prefix}_{k}"))
-            .collect();
-        format!("CASE r.requirement {} END", arms.join(" "))
-    };
-    let mut sql = Sql::new();
-    sql.push(&format!(
+    sql.push(
         "WITH act AS MATERIALIZED (
-            SELECT a.id, a.organisation_id, a.external_id, a.title, a.title_sort, a.phase, a.year,
+            SELECT a.id, a.organisation_id, o.name AS organisation_name, o.name_sort,
+                   a.external_id, a.title, a.title_sort, a.phase, a.year,
+                   a.documentation_state AS state,
                    (a.purpose_and_goals IS NULL OR TRIM(a.purpose_and_goals) = '') AS no_purpose,
                    (a.planned_budget IS NULL) AS no_budget,
-                   (a.start_date IS NULL OR a.end_date IS NULL) AS no_time_frame,
-                   {}
-            FROM activities a LEFT JOIN documentation_items d ON d.activity_id = a.id
-            WHERE 1 = 1",
-        pivot.join(", ")
-    ));
-    sql.and_activity_filters("a", ctx);
-    sql.push(" GROUP BY a.id), ");
-    // Each activity's place in the report order, numbered once per activity: the final sort
-    // then orders 13k gap rows by two integers instead of four texts (measured 1.2 × faster).
-    sql.push(
-        "ranked AS MATERIALIZED (
-            SELECT act.*, o.name AS organisation_name,
-                   ROW_NUMBER() OVER (ORDER BY o.name_sort, o.id COLLATE \"C\", act.title_sort,
-                                               act.id COLLATE \"C\") AS seq
-            FROM act JOIN organisations o ON o.id = act.organisation_id), ",
+                   (a.start_date IS NULL OR a.end_date IS NULL) AS no_time_frame",
     );
+    if postgres {
+        // Each activity's place in the report order, numbered once per activity: the final
+        // sort then orders the gap rows by two integers instead of four texts (measured 1.2 ×
+        // faster). Ids sort bytewise, as on SQLite (UUIDs order the same in any collation, only
+        // faster in "C"). SQLite sorts the texts faster than it numbers them.
+        sql.push(
+            ", ROW_NUMBER() OVER (ORDER BY o.name_sort, o.id COLLATE \"C\", a.title_sort,
+                                    a.id COLLATE \"C\") AS seq",
+        );
+    }
+    sql.push(
+        " FROM activities a JOIN organisations o ON o.id = a.organisation_id
+            WHERE 1 = 1",
+    );
+    sql.and_activity_filters("a", ctx);
+    sql.push("), ");
     sql.push(&requirements_cte(ctx));
-    sql.push(&format!(
+    sql.push(
         ", gap AS (
-            SELECT act.*, r.requirement, r.label, r.ord, {} AS item_status, {} AS item_id
-            FROM ranked act CROSS JOIN req r)
+            SELECT act.*, r.requirement, r.label, r.ord, SUBSTR(act.state, r.pos, 1) AS code
+            FROM act CROSS JOIN req r
+            WHERE (r.requirement = 'purpose_and_goals' AND act.no_purpose)
+               OR (r.requirement = 'planned_budget' AND act.no_budget)
+               OR (r.requirement = 'time_frame' AND act.no_time_frame)
+               OR (r.pos > 0 AND SUBSTR(act.state, r.pos, 1) IN ('-', 'm', 'r')))
         SELECT g.organisation_id, g.organisation_name, g.id AS activity_id, g.external_id,
                g.title, g.phase, g.year, g.requirement, g.label AS requirement_label,
-               COALESCE(g.item_status, 'absent') AS status, g.item_id AS documentation_item_id
-        FROM gap g
-        WHERE (g.requirement = 'purpose_and_goals' AND g.no_purpose)
-           OR (g.requirement = 'planned_budget' AND g.no_budget)
-           OR (g.requirement = 'time_frame' AND g.no_time_frame)
-           OR (g.requirement NOT IN {fields}
-               AND (g.item_status IS NULL OR g.item_status IN ('missing', 'draft')))
-        ORDER BY g.seq, g.ord",
-        pick("status"),
-        pick("item"),
-    ));
+               CASE g.code WHEN 'm' THEN 'missing' WHEN 'r' THEN 'draft' ELSE 'absent' END
+                   AS status,
+               CASE WHEN g.code IN ('m', 'r') THEN
+                   (SELECT d.id FROM documentation_items d
+                    WHERE d.activity_id = g.id AND d.kind = g.requirement) END
+                   AS documentation_item_id
+        FROM gap g ",
+    );
+    sql.push(if postgres {
+        "ORDER BY g.seq, g.ord"
+    } else {
+        "ORDER BY g.name_sort, g.organisation_id, g.title_sort, g.id, g.ord"
+    });
     Ok(cells(sql.load::<GapRow>(conn)?))
 }
 
@@ -301,3 +249,21 @@ pub const GAPS: ReportTable = ReportTable {
     columns: GapRow::COLUMNS,
     run: run_gaps,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documentation_kind_has_its_own_state_character() {
+        let positions: Vec<usize> = REPORTED_REQUIREMENTS
+            .iter()
+            .map(|r| state_position(*r))
+            .filter(|p| *p > 0)
+            .collect();
+        // Seven kinds, the characters 1–7 of the migration's state, each once.
+        assert_eq!(positions, vec![1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(state_position(Requirement::PurposeAndGoals), 0);
+        assert_eq!(state_position(Requirement::FinalReport), 7);
+    }
+}

@@ -33,6 +33,7 @@ mod report_formats;
 mod reports;
 mod reports_budget_benefits;
 mod reports_followup;
+mod reports_gaps;
 mod risks;
 mod roadmap_actions;
 mod roadmap_goals;

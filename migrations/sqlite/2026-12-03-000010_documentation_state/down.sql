@@ -1,0 +1,4 @@
+DROP TRIGGER documentation_items_state_delete;
+DROP TRIGGER documentation_items_state_update;
+DROP TRIGGER documentation_items_state_insert;
+ALTER TABLE activities DROP COLUMN documentation_state;

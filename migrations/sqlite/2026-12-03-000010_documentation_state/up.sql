@@ -1,0 +1,75 @@
+-- Each activity's documentation at a glance, for the documentation gaps report: one character
+-- per documentation kind, in this order: needs_analysis, stakeholder_involvement, project_plan,
+-- benefit_calculation, risk_analysis, decision_basis, final_report (the order of
+-- `DocumentationKind` and of `reports::documentation_completeness::STATE_KINDS`). A character is
+-- `m` missing, `r` draft, `d` done, `n` not applicable, or `-` when the activity has no item of
+-- that kind. Found by `cargo bench --bench reports`: listing a municipality's gaps looked up every
+-- activity × kind in documentation_items (33k index probes for one finished year); with this
+-- column it reads the activities alone and probes only for the item ids of missing and drafts.
+-- Triggers keep it in step with every write to documentation_items (API, imports, demo data,
+-- cascades), so no write path can forget it.
+ALTER TABLE activities ADD COLUMN documentation_state TEXT NOT NULL DEFAULT '-------';
+
+UPDATE activities SET documentation_state = (SELECT COALESCE(MAX(CASE WHEN i.kind = 'needs_analysis' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'stakeholder_involvement' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'project_plan' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'benefit_calculation' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'risk_analysis' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'decision_basis' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'final_report' THEN i.code END), '-')
+     FROM (SELECT kind, CASE status WHEN 'missing' THEN 'm' WHEN 'draft' THEN 'r' WHEN 'done' THEN 'd' ELSE 'n' END AS code
+           FROM documentation_items WHERE activity_id = activities.id) AS i)
+WHERE EXISTS (SELECT 1 FROM documentation_items d WHERE d.activity_id = activities.id);
+
+CREATE TRIGGER documentation_items_state_insert AFTER INSERT ON documentation_items
+BEGIN
+  UPDATE activities SET documentation_state = (SELECT COALESCE(MAX(CASE WHEN i.kind = 'needs_analysis' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'stakeholder_involvement' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'project_plan' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'benefit_calculation' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'risk_analysis' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'decision_basis' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'final_report' THEN i.code END), '-')
+     FROM (SELECT kind, CASE status WHEN 'missing' THEN 'm' WHEN 'draft' THEN 'r' WHEN 'done' THEN 'd' ELSE 'n' END AS code
+           FROM documentation_items WHERE activity_id = NEW.activity_id) AS i)
+  WHERE id = NEW.activity_id;
+END;
+
+CREATE TRIGGER documentation_items_state_update AFTER UPDATE OF activity_id, kind, status
+ON documentation_items
+BEGIN
+  UPDATE activities SET documentation_state = (SELECT COALESCE(MAX(CASE WHEN i.kind = 'needs_analysis' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'stakeholder_involvement' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'project_plan' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'benefit_calculation' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'risk_analysis' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'decision_basis' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'final_report' THEN i.code END), '-')
+     FROM (SELECT kind, CASE status WHEN 'missing' THEN 'm' WHEN 'draft' THEN 'r' WHEN 'done' THEN 'd' ELSE 'n' END AS code
+           FROM documentation_items WHERE activity_id = OLD.activity_id) AS i)
+  WHERE id = OLD.activity_id AND OLD.activity_id <> NEW.activity_id;
+  UPDATE activities SET documentation_state = (SELECT COALESCE(MAX(CASE WHEN i.kind = 'needs_analysis' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'stakeholder_involvement' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'project_plan' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'benefit_calculation' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'risk_analysis' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'decision_basis' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'final_report' THEN i.code END), '-')
+     FROM (SELECT kind, CASE status WHEN 'missing' THEN 'm' WHEN 'draft' THEN 'r' WHEN 'done' THEN 'd' ELSE 'n' END AS code
+           FROM documentation_items WHERE activity_id = NEW.activity_id) AS i)
+  WHERE id = NEW.activity_id;
+END;
+
+CREATE TRIGGER documentation_items_state_delete AFTER DELETE ON documentation_items
+BEGIN
+  UPDATE activities SET documentation_state = (SELECT COALESCE(MAX(CASE WHEN i.kind = 'needs_analysis' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'stakeholder_involvement' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'project_plan' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'benefit_calculation' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'risk_analysis' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'decision_basis' THEN i.code END), '-')
+        || COALESCE(MAX(CASE WHEN i.kind = 'final_report' THEN i.code END), '-')
+     FROM (SELECT kind, CASE status WHEN 'missing' THEN 'm' WHEN 'draft' THEN 'r' WHEN 'done' THEN 'd' ELSE 'n' END AS code
+           FROM documentation_items WHERE activity_id = OLD.activity_id) AS i)
+  WHERE id = OLD.activity_id;
+END;
