@@ -10,12 +10,9 @@ use crate::reports::filters::{Filter, ReportContext};
 use crate::reports::sql::Sql;
 use crate::reports::table::{cells, Cell, ReportRow, ReportTable};
 
-/// The documentation kinds among the reported requirements (the other three are activity
-/// fields), as in `documentation-completeness`.
-const DOCUMENTATION_KINDS: &str = "('needs_analysis', 'stakeholder_involvement', 'project_plan', \
-     'benefit_calculation', 'risk_analysis', 'decision_basis', 'final_report')";
-
-/// Requirements per activity in `documentation-completeness` (7 kinds + 3 fields).
+/// Requirements per activity in `documentation-completeness` (7 kinds + 3 fields). The kinds done
+/// and not applicable are counted from `activities.documentation_state` (one character per kind,
+/// kept by triggers), not by joining every activity's documentation items.
 const REQUIREMENTS_PER_ACTIVITY: i32 = 10;
 
 /// A risk score from which a risk counts as high (probability × consequence on the 4 × 4 matrix).
@@ -94,20 +91,17 @@ fn run(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<
             SELECT sub.committee_id, a.id, a.phase,
                    CASE WHEN a.purpose_and_goals IS NOT NULL AND TRIM(a.purpose_and_goals) <> '' THEN 1 ELSE 0 END
                  + CASE WHEN a.planned_budget IS NOT NULL THEN 1 ELSE 0 END
-                 + CASE WHEN a.start_date IS NOT NULL AND a.end_date IS NOT NULL THEN 1 ELSE 0 END AS fields_done
+                 + CASE WHEN a.start_date IS NOT NULL AND a.end_date IS NOT NULL THEN 1 ELSE 0 END AS fields_done,
+                   LENGTH(a.documentation_state) - LENGTH(REPLACE(a.documentation_state, 'd', '')) AS docs_done,
+                   LENGTH(a.documentation_state) - LENGTH(REPLACE(a.documentation_state, 'n', '')) AS docs_not_applicable
             FROM sub JOIN activities a ON a.organisation_id = sub.org_id AND a.year = {year}),
         acts AS (
             SELECT committee_id, COUNT(*) AS activities,
                    COUNT(CASE WHEN phase = 'in_progress' THEN 1 END) AS in_progress,
                    COUNT(CASE WHEN phase IN ('completed', 'evaluated') THEN 1 END) AS completed,
-                   SUM(fields_done) AS fields_done
+                   SUM(fields_done) AS fields_done, SUM(docs_done) AS docs_done,
+                   SUM(docs_not_applicable) AS docs_not_applicable
             FROM act GROUP BY committee_id),
-        docs AS (
-            SELECT act.committee_id,
-                   COUNT(CASE WHEN d.status = 'done' THEN 1 END) AS done,
-                   COUNT(CASE WHEN d.status = 'not_applicable' THEN 1 END) AS not_applicable
-            FROM act JOIN documentation_items d ON d.activity_id = act.id AND d.kind IN {DOCUMENTATION_KINDS}
-            GROUP BY act.committee_id),
         bens AS (
             SELECT act.committee_id, SUM(b.yearly_value_sek) AS expected,
                    SUM(b.realised_value_sek) AS realised
@@ -146,9 +140,9 @@ fn run(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<
                COALESCE(acts.activities, 0) AS activities,
                COALESCE(acts.in_progress, 0) AS activities_in_progress,
                COALESCE(acts.completed, 0) AS activities_completed,
-               CASE WHEN COALESCE(acts.activities, 0) * {REQUIREMENTS_PER_ACTIVITY} - COALESCE(docs.not_applicable, 0) = 0 THEN NULL
-                    ELSE CAST(acts.fields_done + COALESCE(docs.done, 0) AS DOUBLE PRECISION)
-                         / (acts.activities * {REQUIREMENTS_PER_ACTIVITY} - COALESCE(docs.not_applicable, 0))
+               CASE WHEN COALESCE(acts.activities, 0) * {REQUIREMENTS_PER_ACTIVITY} - COALESCE(acts.docs_not_applicable, 0) = 0 THEN NULL
+                    ELSE CAST(acts.fields_done + COALESCE(acts.docs_done, 0) AS DOUBLE PRECISION)
+                         / (acts.activities * {REQUIREMENTS_PER_ACTIVITY} - COALESCE(acts.docs_not_applicable, 0))
                END AS documentation_share_done,
                CAST(COALESCE(budget.planned, 0) AS BIGINT) AS planned_budget,
                CAST(COALESCE(budget.actual, 0) AS BIGINT) AS actual_budget,
@@ -161,7 +155,6 @@ fn run(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<
         FROM com
         LEFT JOIN objs ON objs.committee_id = com.id
         LEFT JOIN acts ON acts.committee_id = com.id
-        LEFT JOIN docs ON docs.committee_id = com.id
         LEFT JOIN bens ON bens.committee_id = com.id
         LEFT JOIN budget ON budget.committee_id = com.id
         LEFT JOIN risky ON risky.committee_id = com.id
