@@ -6,8 +6,8 @@
 -- that kind. Found by `cargo bench --bench reports`: listing a municipality's gaps looked up every
 -- activity × kind in documentation_items (33k index probes for one finished year); with this
 -- column it reads the activities alone and probes only for the item ids of missing and drafts.
--- Triggers keep it in step with every write to documentation_items (API, imports, demo data,
--- cascades), so no write path can forget it.
+-- Triggers keep it in step with every write to documentation_items (API, imports, demo data),
+-- so no write path can forget it. The overview counts its kinds done and not applicable from it.
 ALTER TABLE activities ADD COLUMN documentation_state TEXT NOT NULL DEFAULT '-------';
 
 UPDATE activities SET documentation_state = (SELECT COALESCE(MAX(CASE WHEN i.kind = 'needs_analysis' THEN i.code END), '-')
@@ -35,8 +35,11 @@ BEGIN
   WHERE id = NEW.activity_id;
 END;
 
+-- Only when one of them changes (a save writes every column; a file or a URL changes no state).
+-- SQLite admits one writer at a time, so no concurrent writer can slip between read and update.
 CREATE TRIGGER documentation_items_state_update AFTER UPDATE OF activity_id, kind, status
 ON documentation_items
+WHEN OLD.activity_id <> NEW.activity_id OR OLD.kind <> NEW.kind OR OLD.status <> NEW.status
 BEGIN
   UPDATE activities SET documentation_state = (SELECT COALESCE(MAX(CASE WHEN i.kind = 'needs_analysis' THEN i.code END), '-')
         || COALESCE(MAX(CASE WHEN i.kind = 'stakeholder_involvement' THEN i.code END), '-')
