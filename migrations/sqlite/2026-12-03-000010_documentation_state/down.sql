@@ -1,4 +1,5 @@
 DROP TRIGGER documentation_items_state_delete;
 DROP TRIGGER documentation_items_state_update;
 DROP TRIGGER documentation_items_state_insert;
+DROP VIEW activity_documentation_states;
 ALTER TABLE activities DROP COLUMN documentation_state;

@@ -10,28 +10,33 @@
 -- so no write path can forget it. The overview counts its kinds done and not applicable from it.
 ALTER TABLE activities ADD COLUMN documentation_state TEXT NOT NULL DEFAULT '-------';
 
-UPDATE activities SET documentation_state = (SELECT COALESCE(MAX(CASE WHEN i.kind = 'needs_analysis' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'stakeholder_involvement' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'project_plan' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'benefit_calculation' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'risk_analysis' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'decision_basis' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'final_report' THEN i.code END), '-')
-     FROM (SELECT kind, CASE status WHEN 'missing' THEN 'm' WHEN 'draft' THEN 'r' WHEN 'done' THEN 'd' ELSE 'n' END AS code
-           FROM documentation_items WHERE activity_id = activities.id) AS i)
-WHERE EXISTS (SELECT 1 FROM documentation_items d WHERE d.activity_id = activities.id);
+-- Each activity's state, computed from its items (an activity without items has no row here).
+-- Read for one activity at a time: SQLite pushes `activity_id = ?` into the grouping, one index
+-- range of documentation_items_key.
+CREATE VIEW activity_documentation_states AS
+SELECT activity_id,
+       COALESCE(MAX(CASE WHEN kind = 'needs_analysis' THEN code END), '-')
+       || COALESCE(MAX(CASE WHEN kind = 'stakeholder_involvement' THEN code END), '-')
+       || COALESCE(MAX(CASE WHEN kind = 'project_plan' THEN code END), '-')
+       || COALESCE(MAX(CASE WHEN kind = 'benefit_calculation' THEN code END), '-')
+       || COALESCE(MAX(CASE WHEN kind = 'risk_analysis' THEN code END), '-')
+       || COALESCE(MAX(CASE WHEN kind = 'decision_basis' THEN code END), '-')
+       || COALESCE(MAX(CASE WHEN kind = 'final_report' THEN code END), '-') AS state
+FROM (SELECT activity_id, kind,
+             CASE status WHEN 'missing' THEN 'm' WHEN 'draft' THEN 'r' WHEN 'done' THEN 'd' ELSE 'n' END
+                 AS code
+      FROM documentation_items)
+GROUP BY activity_id;
+
+UPDATE activities SET documentation_state = s.state
+FROM activity_documentation_states AS s
+WHERE s.activity_id = activities.id;
 
 CREATE TRIGGER documentation_items_state_insert AFTER INSERT ON documentation_items
 BEGIN
-  UPDATE activities SET documentation_state = (SELECT COALESCE(MAX(CASE WHEN i.kind = 'needs_analysis' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'stakeholder_involvement' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'project_plan' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'benefit_calculation' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'risk_analysis' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'decision_basis' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'final_report' THEN i.code END), '-')
-     FROM (SELECT kind, CASE status WHEN 'missing' THEN 'm' WHEN 'draft' THEN 'r' WHEN 'done' THEN 'd' ELSE 'n' END AS code
-           FROM documentation_items WHERE activity_id = NEW.activity_id) AS i)
+  UPDATE activities SET documentation_state = COALESCE(
+      (SELECT state FROM activity_documentation_states WHERE activity_id = NEW.activity_id),
+      '-------')
   WHERE id = NEW.activity_id;
 END;
 
@@ -41,38 +46,20 @@ CREATE TRIGGER documentation_items_state_update AFTER UPDATE OF activity_id, kin
 ON documentation_items
 WHEN OLD.activity_id <> NEW.activity_id OR OLD.kind <> NEW.kind OR OLD.status <> NEW.status
 BEGIN
-  UPDATE activities SET documentation_state = (SELECT COALESCE(MAX(CASE WHEN i.kind = 'needs_analysis' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'stakeholder_involvement' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'project_plan' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'benefit_calculation' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'risk_analysis' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'decision_basis' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'final_report' THEN i.code END), '-')
-     FROM (SELECT kind, CASE status WHEN 'missing' THEN 'm' WHEN 'draft' THEN 'r' WHEN 'done' THEN 'd' ELSE 'n' END AS code
-           FROM documentation_items WHERE activity_id = OLD.activity_id) AS i)
+  UPDATE activities SET documentation_state = COALESCE(
+      (SELECT state FROM activity_documentation_states WHERE activity_id = OLD.activity_id),
+      '-------')
   WHERE id = OLD.activity_id AND OLD.activity_id <> NEW.activity_id;
-  UPDATE activities SET documentation_state = (SELECT COALESCE(MAX(CASE WHEN i.kind = 'needs_analysis' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'stakeholder_involvement' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'project_plan' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'benefit_calculation' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'risk_analysis' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'decision_basis' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'final_report' THEN i.code END), '-')
-     FROM (SELECT kind, CASE status WHEN 'missing' THEN 'm' WHEN 'draft' THEN 'r' WHEN 'done' THEN 'd' ELSE 'n' END AS code
-           FROM documentation_items WHERE activity_id = NEW.activity_id) AS i)
+  UPDATE activities SET documentation_state = COALESCE(
+      (SELECT state FROM activity_documentation_states WHERE activity_id = NEW.activity_id),
+      '-------')
   WHERE id = NEW.activity_id;
 END;
 
 CREATE TRIGGER documentation_items_state_delete AFTER DELETE ON documentation_items
 BEGIN
-  UPDATE activities SET documentation_state = (SELECT COALESCE(MAX(CASE WHEN i.kind = 'needs_analysis' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'stakeholder_involvement' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'project_plan' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'benefit_calculation' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'risk_analysis' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'decision_basis' THEN i.code END), '-')
-        || COALESCE(MAX(CASE WHEN i.kind = 'final_report' THEN i.code END), '-')
-     FROM (SELECT kind, CASE status WHEN 'missing' THEN 'm' WHEN 'draft' THEN 'r' WHEN 'done' THEN 'd' ELSE 'n' END AS code
-           FROM documentation_items WHERE activity_id = OLD.activity_id) AS i)
+  UPDATE activities SET documentation_state = COALESCE(
+      (SELECT state FROM activity_documentation_states WHERE activity_id = OLD.activity_id),
+      '-------')
   WHERE id = OLD.activity_id;
 END;
