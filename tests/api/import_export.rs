@@ -71,6 +71,22 @@ async fn demo_export_files_import_into_an_empty_database_and_export_identically(
         json,
         "JSON round trip"
     );
+    // The bulk import's documentation items keep their activities' documentation_state (the
+    // gaps list reads it): the same gaps as where they came from.
+    let gaps = "/api/v1/reports/documentation-completeness/gaps";
+    let expected = source.get(gaps, &source.admin).await;
+    expected.assert_status(200);
+    assert!(
+        expected.body["rows"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty()),
+        "the demo data has gaps"
+    );
+    assert_eq!(
+        from_json.get(gaps, &from_json.admin).await.body["rows"],
+        expected.body["rows"],
+        "gaps after the import"
+    );
 
     let from_xlsx = TestApp::spawn().await;
     post_file(&from_xlsx, XLSX, xlsx.clone()).await;
