@@ -7,19 +7,26 @@ use serde_json::{json, Value};
 use crate::helpers::TestApp;
 use crate::reports::rows;
 
-/// The activity's gaps among the documentation kinds, as (requirement, status, has item id).
+/// The documentation kinds, in the order the gaps list reports them.
+const KINDS: [&str; 7] = [
+    "needs_analysis",
+    "stakeholder_involvement",
+    "project_plan",
+    "benefit_calculation",
+    "risk_analysis",
+    "decision_basis",
+    "final_report",
+];
+
+fn gaps_path(org: &str) -> String {
+    format!("/api/v1/reports/documentation-completeness/gaps?organisation_id={org}")
+}
+
+/// The subtree's gaps among the documentation kinds, as (requirement, status, has item id).
 async fn kind_gaps(app: &TestApp, org: &str) -> Vec<(String, String, bool)> {
-    let gaps = rows(
-        app,
-        &format!("/api/v1/reports/documentation-completeness/gaps?organisation_id={org}"),
-        &app.admin,
-    )
-    .await;
+    let gaps = rows(app, &gaps_path(org), &app.admin).await;
     gaps.iter()
-        .filter(|g| {
-            !["purpose_and_goals", "planned_budget", "time_frame"]
-                .contains(&g["requirement"].as_str().unwrap_or_default())
-        })
+        .filter(|g| KINDS.contains(&g["requirement"].as_str().unwrap_or_default()))
         .map(|g| {
             let status = g["status"].as_str().unwrap_or_default().to_owned();
             let has_item = g["documentation_item_id"].is_string();
@@ -33,42 +40,25 @@ async fn kind_gaps(app: &TestApp, org: &str) -> Vec<(String, String, bool)> {
         .collect()
 }
 
-fn absent_except(changed: &[(&str, &str)]) -> Vec<(String, String, bool)> {
-    [
-        "needs_analysis",
-        "stakeholder_involvement",
-        "project_plan",
-        "benefit_calculation",
-        "risk_analysis",
-        "decision_basis",
-        "final_report",
-    ]
-    .iter()
-    .filter_map(|kind| match changed.iter().find(|(k, _)| k == kind) {
-        Some((_, "done" | "not_applicable")) => None,
-        Some((_, status)) => Some((kind.to_string(), status.to_string(), true)),
-        None => Some((kind.to_string(), "absent".to_owned(), false)),
-    })
-    .collect()
+/// One activity's expected kind gaps when its items have these (kind, status) pairs.
+fn absent_except(items: &[(&str, &str)]) -> Vec<(String, String, bool)> {
+    KINDS
+        .iter()
+        .filter_map(|kind| match items.iter().find(|(k, _)| k == kind) {
+            Some((_, "done" | "not_applicable")) => None,
+            Some((_, status)) => Some((kind.to_string(), status.to_string(), true)),
+            None => Some((kind.to_string(), "absent".to_owned(), false)),
+        })
+        .collect()
 }
 
 #[tokio::test]
 async fn gaps_follow_every_write_to_an_activitys_documentation() {
     let app = TestApp::spawn().await;
-    let municipality = app.org("municipality", None, "Lunds kommun").await;
-    let social = app
-        .org("committee", Some(&municipality), "Socialnämnden")
-        .await;
+    let social = app.tree().await.social;
     let activity = app
-        .post(
-            "/api/v1/activities",
-            &app.admin,
-            json!({"organisation_id": social, "kind": "project", "year": 2026,
-                   "title": "Digital signering av myndighetsbeslut"}),
-        )
+        .activity(&social, "Digital signering av myndighetsbeslut")
         .await;
-    activity.assert_status(201);
-    let activity = activity.id();
     assert_eq!(kind_gaps(&app, &social).await, absent_except(&[]));
 
     let created = app
@@ -79,46 +69,43 @@ async fn gaps_follow_every_write_to_an_activitys_documentation() {
         )
         .await;
     created.assert_status(201);
-    let item = format!("/api/v1/documentation-items/{}", created.id());
-    let gaps = kind_gaps(&app, &social).await;
-    assert_eq!(gaps, absent_except(&[("needs_analysis", "missing")]));
+    assert_eq!(
+        kind_gaps(&app, &social).await,
+        absent_except(&[("needs_analysis", "missing")])
+    );
     let listed = rows(
         &app,
-        &format!("/api/v1/reports/documentation-completeness/gaps?organisation_id={social}&requirement=needs_analysis"),
+        &format!("{}&requirement=needs_analysis", gaps_path(&social)),
         &app.admin,
     )
     .await;
     assert_eq!(listed[0]["documentation_item_id"], json!(created.id()));
 
-    app.patch(&item, &app.admin, json!({"status": "draft"}))
-        .await
-        .assert_status(200);
-    assert_eq!(
-        kind_gaps(&app, &social).await,
-        absent_except(&[("needs_analysis", "draft")])
-    );
+    // Each change of status or kind shows at once; a change of kind frees the old kind.
+    let item = format!("/api/v1/documentation-items/{}", created.id());
+    for (change, now) in [
+        (json!({"status": "draft"}), ("needs_analysis", "draft")),
+        (json!({"kind": "project_plan"}), ("project_plan", "draft")),
+        (json!({"status": "done"}), ("project_plan", "done")),
+    ] {
+        app.patch(&item, &app.admin, change.clone())
+            .await
+            .assert_status(200);
+        assert_eq!(
+            kind_gaps(&app, &social).await,
+            absent_except(&[now]),
+            "{change}"
+        );
+    }
 
-    // A change of kind frees the old kind and fills the new one.
-    app.patch(&item, &app.admin, json!({"kind": "project_plan"}))
-        .await
-        .assert_status(200);
-    assert_eq!(
-        kind_gaps(&app, &social).await,
-        absent_except(&[("project_plan", "draft")])
-    );
-
-    app.patch(&item, &app.admin, json!({"status": "done"}))
-        .await
-        .assert_status(200);
-    let other = app
-        .post(
-            "/api/v1/documentation-items",
-            &app.admin,
-            json!({"activity_id": activity, "kind": "final_report", "status": "not_applicable",
-                   "reason": "Förstudie utan slutrapport."}),
-        )
-        .await;
-    other.assert_status(201);
+    app.post(
+        "/api/v1/documentation-items",
+        &app.admin,
+        json!({"activity_id": activity, "kind": "final_report", "status": "not_applicable",
+               "reason": "Förstudie utan slutrapport."}),
+    )
+    .await
+    .assert_status(201);
     assert_eq!(
         kind_gaps(&app, &social).await,
         absent_except(&[("project_plan", "done"), ("final_report", "not_applicable")])
@@ -138,12 +125,7 @@ async fn gaps_follow_every_write_to_an_activitys_documentation() {
     )
     .await;
     let missing: i64 = summary.iter().filter_map(|r| r["missing"].as_i64()).sum();
-    let all_gaps = rows(
-        &app,
-        &format!("/api/v1/reports/documentation-completeness/gaps?organisation_id={social}"),
-        &app.admin,
-    )
-    .await;
+    let all_gaps = rows(&app, &gaps_path(&social), &app.admin).await;
     assert_eq!(missing, all_gaps.len() as i64);
 }
 
@@ -153,32 +135,11 @@ async fn gaps_follow_every_write_to_an_activitys_documentation() {
 #[tokio::test]
 async fn concurrent_items_of_one_activity_all_count() {
     let app = TestApp::spawn().await;
-    let municipality = app.org("municipality", None, "Lunds kommun").await;
-    let social = app
-        .org("committee", Some(&municipality), "Socialnämnden")
-        .await;
-    let kinds = [
-        "needs_analysis",
-        "stakeholder_involvement",
-        "project_plan",
-        "benefit_calculation",
-        "risk_analysis",
-        "decision_basis",
-        "final_report",
-    ];
+    let social = app.tree().await.social;
     for round in 0..6 {
-        let activity = app
-            .post(
-                "/api/v1/activities",
-                &app.admin,
-                json!({"organisation_id": social, "kind": "project", "year": 2026,
-                       "title": format!("Projekt {round}")}),
-            )
-            .await;
-        activity.assert_status(201);
-        let activity = activity.id();
+        let activity = app.activity(&social, &format!("Projekt {round}")).await;
         let mut tasks = Vec::new();
-        for kind in kinds {
+        for kind in KINDS {
             let client = app.client.clone();
             let url = app.url("/api/v1/documentation-items");
             let token = app.admin.clone();
