@@ -17,7 +17,8 @@
 //! To measure again without generating again: `STYRA_BENCH_REUSE=<the kept data dir, or the
 //! kept database's postgres:// URL>` (same knobs as the run that made it; pending migrations
 //! run), `STYRA_BENCH_CASES=gaps,benefits` (only routes containing one of these) and
-//! `STYRA_BENCH_ODATA=0` (no OData pages).
+//! `STYRA_BENCH_ODATA=0` (no OData pages); `STYRA_BENCH_BODIES=<dir>` writes each report case's
+//! last response body there, to compare the output of two builds.
 //!
 //! The organisation trees go through the domain functions (closure rows, change records); the
 //! rest is bulk-inserted (`reports/seed*.rs`). ANALYZE runs after loading on both databases

@@ -115,7 +115,9 @@ pub async fn run(
     let mut floors: HashMap<(String, String), (Timing, usize)> = HashMap::new();
     let mut lines = Vec::new();
     let mut missed = 0;
-    for case in cases {
+    // STYRA_BENCH_BODIES=<dir>: each case's last body as a file, to compare two builds' output.
+    let bodies = std::env::var("STYRA_BENCH_BODIES").ok();
+    for (n, case) in cases.iter().enumerate() {
         let key = (case.table.key.to_owned(), case.query.clone());
         if !floors.contains_key(&key) {
             let (db, principal, table, query) = (
@@ -136,6 +138,14 @@ pub async fn run(
             url.push_str(&format!("&format={f}"));
         }
         let (http, body) = time_http(&client, &url, token, budget).await?;
+        if let Some(dir) = &bodies {
+            let name = format!(
+                "{n:02}-{}.{}",
+                case.table.key,
+                case.format.unwrap_or("json")
+            );
+            std::fs::write(std::path::Path::new(dir).join(name), &body)?;
+        }
         if case.format.is_none() {
             let json: serde_json::Value = serde_json::from_slice(&body)?;
             let n = json["rows"].as_array().map_or(0, Vec::len);

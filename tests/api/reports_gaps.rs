@@ -129,6 +129,92 @@ async fn gaps_follow_every_write_to_an_activitys_documentation() {
     assert_eq!(missing, all_gaps.len() as i64);
 }
 
+/// An activity with several open items: each gap row names its own item, in requirement order,
+/// and a `requirement` filter (fields and kinds mixed) keeps exactly the chosen rows.
+#[tokio::test]
+async fn each_gap_row_names_its_own_open_item() {
+    let app = TestApp::spawn().await;
+    let social = app.tree().await.social;
+    let activity = app.activity(&social, "E-arkiv").await;
+    let mut ids = Vec::new();
+    for (kind, status) in [
+        ("risk_analysis", "draft"),
+        ("needs_analysis", "missing"),
+        ("project_plan", "done"),
+        ("final_report", "draft"),
+    ] {
+        let r = app
+            .post(
+                "/api/v1/documentation-items",
+                &app.admin,
+                json!({"activity_id": activity, "kind": kind, "status": status}),
+            )
+            .await;
+        r.assert_status(201);
+        ids.push((kind, r.id()));
+    }
+    let id_of = |kind: &str| {
+        ids.iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, id)| json!(id))
+    };
+    let all = rows(&app, &gaps_path(&social), &app.admin).await;
+    let listed: Vec<(&str, &str, Value)> = all
+        .iter()
+        .map(|g| {
+            assert_eq!(g["activity_id"], json!(activity));
+            (
+                g["requirement"].as_str().unwrap_or_default(),
+                g["status"].as_str().unwrap_or_default(),
+                g["documentation_item_id"].clone(),
+            )
+        })
+        .collect();
+    let absent = Value::Null;
+    assert_eq!(
+        listed,
+        vec![
+            // The helper's activity has no purpose, budget or time frame.
+            ("purpose_and_goals", "absent", absent.clone()),
+            ("planned_budget", "absent", absent.clone()),
+            ("time_frame", "absent", absent.clone()),
+            (
+                "needs_analysis",
+                "missing",
+                id_of("needs_analysis").unwrap_or_default()
+            ),
+            ("stakeholder_involvement", "absent", absent.clone()),
+            ("benefit_calculation", "absent", absent.clone()),
+            (
+                "risk_analysis",
+                "draft",
+                id_of("risk_analysis").unwrap_or_default()
+            ),
+            ("decision_basis", "absent", absent.clone()),
+            (
+                "final_report",
+                "draft",
+                id_of("final_report").unwrap_or_default()
+            ),
+        ]
+    );
+
+    let chosen = rows(
+        &app,
+        &format!(
+            "{}&requirement=final_report,planned_budget,project_plan",
+            gaps_path(&social)
+        ),
+        &app.admin,
+    )
+    .await;
+    let chosen: Vec<&str> = chosen
+        .iter()
+        .map(|g| g["requirement"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(chosen, vec!["planned_budget", "final_report"]);
+}
+
 /// Seven kinds documented at once for each of several activities: every item must count, however
 /// the writers' transactions interleave (on PostgreSQL a trigger that read the items before a
 /// concurrent writer committed lost that writer's item).
