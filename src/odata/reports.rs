@@ -7,6 +7,7 @@
 //! pages after the first read the first page's result (`snapshots`), so a walk through the
 //! pages runs the report once.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::{Arc, OnceLock};
 
@@ -126,27 +127,30 @@ fn cell(value: &Literal) -> Cell {
     }
 }
 
+/// A row's value of a property, by name.
+type Getter<'a> = dyn Fn(&str) -> Cow<'a, Cell> + 'a;
+
 /// OData's logic: comparisons are two-valued (null eq x is false, null ne x true); a string
 /// function of null is null, and null propagates through `not`, `and`, `or`.
-fn eval(expr: &Expr, row: &[Cell], index: &dyn Fn(&str) -> usize) -> Option<bool> {
+fn eval(expr: &Expr, value: &Getter<'_>) -> Option<bool> {
     match expr {
-        Expr::And(a, b) => match (eval(a, row, index), eval(b, row, index)) {
+        Expr::And(a, b) => match (eval(a, value), eval(b, value)) {
             (Some(false), _) | (_, Some(false)) => Some(false),
             (Some(true), Some(true)) => Some(true),
             _ => None,
         },
-        Expr::Or(a, b) => match (eval(a, row, index), eval(b, row, index)) {
+        Expr::Or(a, b) => match (eval(a, value), eval(b, value)) {
             (Some(true), _) | (_, Some(true)) => Some(true),
             (Some(false), Some(false)) => Some(false),
             _ => None,
         },
-        Expr::Not(inner) => eval(inner, row, index).map(|b| !b),
+        Expr::Not(inner) => eval(inner, value).map(|b| !b),
         Expr::Const(b) => Some(*b),
         Expr::Text {
             function,
             property,
             text,
-        } => match &row[index(property.name)] {
+        } => match value(property.name).as_ref() {
             Cell::Text(s) => Some(match function {
                 StringFn::Contains => s.contains(text.as_str()),
                 StringFn::StartsWith => s.starts_with(text.as_str()),
@@ -157,11 +161,11 @@ fn eval(expr: &Expr, row: &[Cell], index: &dyn Fn(&str) -> usize) -> Option<bool
         Expr::Compare {
             property,
             op,
-            value,
+            value: literal,
         } => {
-            let left = &row[index(property.name)];
-            let null_left = matches!(left, Cell::Null);
-            let null_right = matches!(value, Literal::Null);
+            let left = value(property.name);
+            let null_left = matches!(left.as_ref(), Cell::Null);
+            let null_right = matches!(literal, Literal::Null);
             if null_left || null_right {
                 let both = null_left && null_right;
                 return Some(match op {
@@ -170,7 +174,7 @@ fn eval(expr: &Expr, row: &[Cell], index: &dyn Fn(&str) -> usize) -> Option<bool
                     _ => false,
                 });
             }
-            let ord = compare(left, &cell(value));
+            let ord = compare(&left, &cell(literal));
             Some(match op {
                 CmpOp::Eq => ord == Ordering::Equal,
                 CmpOp::Ne => ord != Ordering::Equal,
@@ -224,19 +228,20 @@ pub fn read_page(
             .position(|p| p.name == name)
             .unwrap_or_default()
     };
-    let mut rows: Vec<Vec<Cell>> = data
-        .iter()
-        .enumerate()
-        .map(|(i, cells)| {
-            let mut row = Vec::with_capacity(cells.len() + 1);
-            row.push(Cell::Integer(i as i64 + 1));
-            row.extend(cells.iter().cloned());
-            row
-        })
-        .filter(|row| {
+    // Row `i`'s value of property `p`: its row_key (its place in the report, from 1), then the
+    // report's cells. The pages borrow the (kept) rows: a page of a 200k-row report copies
+    // only its own rows.
+    let value = |i: usize, p: usize| -> Cow<'_, Cell> {
+        match p.checked_sub(1) {
+            None => Cow::Owned(Cell::Integer(i as i64 + 1)),
+            Some(c) => data[i].get(c).map_or(Cow::Owned(Cell::Null), Cow::Borrowed),
+        }
+    };
+    let mut rows: Vec<usize> = (0..data.len())
+        .filter(|i| {
             opts.filter
                 .as_ref()
-                .is_none_or(|f| eval(f, row, &index) == Some(true))
+                .is_none_or(|f| eval(f, &|name: &str| value(*i, index(name))) == Some(true))
         })
         .collect();
     let total = rows.len() as i64;
@@ -253,56 +258,53 @@ pub fn read_page(
         .iter()
         .map(|(p, d)| (index(p.name), *d))
         .collect();
-    let order = |a: &[Cell], b: &[Cell]| {
+    let directed = |o: Ordering, d: Direction| if d == Direction::Desc { o.reverse() } else { o };
+    rows.sort_by(|a, b| {
         keys.iter()
-            .map(|(i, d)| {
-                let o = compare(&a[*i], &b[*i]);
-                if *d == Direction::Desc {
-                    o.reverse()
-                } else {
-                    o
-                }
-            })
+            .map(|(p, d)| directed(compare(&value(*a, *p), &value(*b, *p)), *d))
             .find(|o| *o != Ordering::Equal)
             .unwrap_or(Ordering::Equal)
-    };
-    rows.sort_by(|a, b| order(a, b));
+    });
     let start = match &opts.after {
-        Some(after) => {
-            // A row shaped like the sorted rows, holding the previous page's last key values.
-            let mut anchor = vec![Cell::Null; set.properties.len()];
-            for ((i, _), value) in keys.iter().zip(after) {
-                anchor[*i] = cell(value);
-            }
-            rows.partition_point(|r| order(r, &anchor) != Ordering::Greater)
-        }
+        // The first row after the previous page's last key values.
+        Some(after) => rows.partition_point(|i| {
+            keys.iter()
+                .zip(after)
+                .map(|((p, d), last)| directed(compare(&value(*i, *p), &cell(last)), *d))
+                .find(|o| *o != Ordering::Equal)
+                .unwrap_or(Ordering::Equal)
+                != Ordering::Greater
+        }),
         None => usize::try_from(opts.skip).unwrap_or(usize::MAX),
     };
     let wanted = opts.top.map_or(page_size, |top| top.min(page_size));
-    let page: Vec<&Vec<Cell>> = rows
+    let page: Vec<usize> = rows
         .iter()
         .skip(start)
         .take(usize::try_from(wanted).unwrap_or(0))
+        .copied()
         .collect();
     let more = rows.len().saturating_sub(start) > page.len();
     let more_within_top = more && opts.top.is_none_or(|top| top > wanted);
     let next = match page.last() {
-        Some(last) if more_within_top && wanted > 0 => {
-            Some(keys.iter().map(|(i, _)| last[*i].to_json()).collect())
-        }
+        Some(last) if more_within_top && wanted > 0 => Some(
+            keys.iter()
+                .map(|(p, _)| value(*last, *p).to_json())
+                .collect(),
+        ),
         _ => None,
     };
     let selected: Vec<usize> = opts.select.iter().map(|p| index(p.name)).collect();
     let rendered = page
         .iter()
-        .map(|row| {
+        .map(|i| {
             let fields: Vec<String> = selected
                 .iter()
-                .map(|i| {
+                .map(|p| {
                     format!(
                         "{}:{}",
-                        serde_json::Value::from(set.properties[*i].name),
-                        row[*i].to_json()
+                        serde_json::Value::from(set.properties[*p].name),
+                        value(*i, *p).to_json()
                     )
                 })
                 .collect();
@@ -352,11 +354,10 @@ mod tests {
                 sort_column: None,
             },
         ];
-        let index = |n: &str| if n == "a" { 0 } else { 1 };
-        let row = vec![Cell::Null, Cell::Null];
+        let null = |_: &str| Cow::Owned(Cell::Null);
         let check = |f: &str| {
             let o = options::parse(&format!("$filter={f}"), &props, "a", &[]).unwrap();
-            eval(o.filter.as_ref().unwrap(), &row, &index)
+            eval(o.filter.as_ref().unwrap(), &null)
         };
         assert_eq!(check("a gt 1"), Some(false));
         assert_eq!(check("not (a gt 1)"), Some(true));

@@ -11,7 +11,7 @@ use serde::{Serialize, Serializer};
 
 use crate::error::{ApiError, FieldError};
 use crate::reports::filters::RawReportQuery;
-use crate::reports::table::{Cell, Column, ColumnType, ReportTable, Unit};
+use crate::reports::table::{Cell, Column, ReportTable, Unit};
 use crate::reports::ReportData;
 
 pub const JSON: &str = "application/json";
@@ -244,6 +244,53 @@ fn write_number(
     }
 }
 
+/// The widest a column gets, in characters.
+const MAX_COLUMN_WIDTH: usize = 60;
+
+/// How many characters a cell shows in Excel, under its column's number format.
+fn shown_width(cell: &Cell, unit: Unit) -> usize {
+    match cell {
+        Cell::Null => 0,
+        Cell::Text(s) => s.chars().count(),
+        Cell::Integer(n) => {
+            let digits = n.unsigned_abs().to_string().len() + usize::from(*n < 0);
+            // `#,##0` groups the thousands.
+            digits
+                + if unit == Unit::Sek {
+                    (digits - 1) / 3
+                } else {
+                    0
+                }
+        }
+        Cell::Decimal(x) => match unit {
+            Unit::Share => 6,
+            _ => format!("{x:.2}").len(),
+        },
+        Cell::Date(_) => 10,
+        Cell::Datetime(_) => 16,
+        Cell::Bool(_) => 5,
+    }
+}
+
+/// Each column's width: its widest value or header (with room for the bold header and its
+/// filter button), at most [`MAX_COLUMN_WIDTH`] characters.
+fn column_widths(data: &ReportData) -> Vec<f64> {
+    let columns = data.table.columns;
+    let mut widths: Vec<usize> = columns
+        .iter()
+        .map(|c| c.header.chars().count() + 3)
+        .collect();
+    for row in &data.rows {
+        for ((cell, column), width) in row.iter().zip(columns).zip(widths.iter_mut()) {
+            *width = (*width).max(shown_width(cell, column.unit) + 1);
+        }
+    }
+    widths
+        .into_iter()
+        .map(|w| w.min(MAX_COLUMN_WIDTH) as f64)
+        .collect()
+}
+
 pub fn xlsx(data: &ReportData) -> Result<Vec<u8>, ApiError> {
     if data.rows.len() > XLSX_MAX_ROWS {
         return Err(ApiError::field(
@@ -259,7 +306,10 @@ pub fn xlsx(data: &ReportData) -> Result<Vec<u8>, ApiError> {
     // The fastest deflate level: the zip is 1.7 × larger (still a sixth of the CSV) and written
     // in half the time, which for a 13k-row report is most of the response time.
     book.set_zip_compression_level(1);
-    let sheet = book.add_worksheet();
+    // Rows go straight to a temporary file as they are written, strings inline: a 13k-row
+    // report is written in half the time (no cell table, no shared-string hashing). The price
+    // is that the library cannot autofit the columns afterwards, so `column_widths` does.
+    let sheet = book.add_worksheet_with_constant_memory().map_err(err)?;
     sheet.set_name(sheet_name(data.table)).map_err(err)?;
     let header = Format::new()
         .set_bold()
@@ -270,8 +320,9 @@ pub fn xlsx(data: &ReportData) -> Result<Vec<u8>, ApiError> {
     let sek = Format::new().set_num_format("#,##0");
     let share = Format::new().set_num_format("0.0%");
     let columns = data.table.columns;
-    for (c, column) in columns.iter().enumerate() {
+    for (c, (column, width)) in columns.iter().zip(column_widths(data)).enumerate() {
         let col = u16::try_from(c).map_err(ApiError::internal)?;
+        sheet.set_column_width(col, width).map_err(err)?;
         sheet
             .write_string_with_format(0, col, column.header, &header)
             .map_err(err)?;
@@ -331,22 +382,6 @@ pub fn xlsx(data: &ReportData) -> Result<Vec<u8>, ApiError> {
     let last_col = u16::try_from(columns.len().saturating_sub(1)).map_err(ApiError::internal)?;
     sheet.set_freeze_panes(1, 0).map_err(err)?;
     sheet.autofilter(0, 0, last_row, last_col).map_err(err)?;
-    sheet.set_autofit_max_width(60);
-    sheet.autofit();
-    // Autofit does not see a date's display width; give date columns room for yyyy-mm-dd hh:mm.
-    for (c, column) in columns.iter().enumerate() {
-        if matches!(column.kind, ColumnType::Date | ColumnType::Datetime) {
-            let col = u16::try_from(c).map_err(ApiError::internal)?;
-            let width = if column.kind == ColumnType::Date {
-                12
-            } else {
-                17
-            };
-            sheet
-                .set_column_width(col, width.max(column.header.chars().count() + 2) as f64)
-                .map_err(err)?;
-        }
-    }
     book.save_to_buffer().map_err(err)
 }
 
@@ -393,4 +428,82 @@ pub fn respond(rendered: Rendered) -> HttpResponse {
         ));
     }
     response.body(rendered.body)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+    use crate::reports::table::ColumnType;
+
+    /// The sheet's XML of a rendered workbook.
+    fn sheet_xml(book: &[u8]) -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).expect("zip");
+        let mut xml = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .expect("sheet1")
+            .read_to_string(&mut xml)
+            .expect("utf-8");
+        xml
+    }
+
+    #[test]
+    fn xlsx_freezes_and_filters_the_header_and_fits_the_columns() {
+        let table = crate::reports::find("budget").expect("budget");
+        let long = "Å".repeat(80);
+        let mut rows = Vec::new();
+        for (name, sek) in [(long.as_str(), 1_234_567), ("Kultur", 12)] {
+            let mut row = vec![Cell::Null; table.columns.len()];
+            for (cell, column) in row.iter_mut().zip(table.columns) {
+                *cell = match (column.kind, column.unit) {
+                    (ColumnType::Text, _) => Cell::Text(name.to_owned()),
+                    (ColumnType::Integer, Unit::Sek) => Cell::Integer(sek),
+                    _ => Cell::Null,
+                };
+            }
+            rows.push(row);
+        }
+        let data = ReportData {
+            table,
+            filters: Default::default(),
+            generated_on: NaiveDate::from_ymd_opt(2026, 12, 3).expect("date"),
+            rows,
+        };
+        let xml = sheet_xml(&xlsx(&data).expect("xlsx"));
+        assert!(xml.contains(r#"state="frozen""#), "{xml}");
+        let last = char::from(b'A' + u8::try_from(table.columns.len() - 1).expect("width"));
+        assert!(
+            xml.contains(&format!(r#"<autoFilter ref="A1:{last}3"/>"#)),
+            "{xml}"
+        );
+        // The long text is cut to the widest column; a SEK column fits "1 234 567" or its header.
+        let doc = roxmltree::Document::parse(&xml).expect("xml");
+        let width_of = |col: usize| {
+            doc.descendants()
+                .filter(|n| n.has_tag_name("col"))
+                .find(|n| {
+                    let bound = |a| n.attribute(a).and_then(|v| v.parse::<usize>().ok());
+                    bound("min").is_some_and(|m| m <= col) && bound("max").is_some_and(|m| col <= m)
+                })
+                .and_then(|n| n.attribute("width")?.parse::<f64>().ok())
+        };
+        let text = table
+            .columns
+            .iter()
+            .position(|c| c.kind == ColumnType::Text);
+        let sek = table.columns.iter().position(|c| c.unit == Unit::Sek);
+        for (place, content) in [(text, 80), (sek, "1 234 567".len() + 1)] {
+            let col = place.expect("column") + 1;
+            let header = table.columns[col - 1].header.chars().count() + 3;
+            let expected = content.max(header).min(MAX_COLUMN_WIDTH);
+            // The library adds its cell padding to the width it is given.
+            assert_eq!(
+                width_of(col).map(f64::floor),
+                Some(expected as f64),
+                "column {col}: {xml}"
+            );
+        }
+        assert_eq!(shown_width(&Cell::Integer(1_234_567), Unit::Sek), 9);
+    }
 }
