@@ -229,7 +229,8 @@ impl GapActivity {
 
 /// The gaps: the activities the filters choose that lack at least one chosen requirement, read
 /// once in report order with what they lack (field flags, `documentation_state`, and the ids of
-/// their open items — one index probe per activity that has any); each becomes one row per
+/// their open items — one probe of the partial index `documentation_items_open` per activity
+/// that has any, whose condition the query repeats word for word); each becomes one row per
 /// requirement it lacks, in requirement order. Crossing the activities with the requirements
 /// in SQL instead, and sorting the 13k gap rows there, took twice as long on both databases.
 fn run_gaps(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<Vec<Cell>>> {

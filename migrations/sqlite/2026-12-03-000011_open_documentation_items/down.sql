@@ -1,0 +1,1 @@
+DROP INDEX documentation_items_open;
