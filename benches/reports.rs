@@ -2,7 +2,8 @@
 //! across 20 municipalities with everything the reports read, then, for ONE municipality (a
 //! viewer token limited to it, and `organisation_id=<municipality>`), every report table of
 //! `styra::reports::REGISTRY` over HTTP against its floor — the same SQL run directly (the
-//! table's run function on a pooled connection: no HTTP, no rendering) — and OData pages of
+//! report context's lookups and the table's run function on a pooled connection: no HTTP, no
+//! rendering) — and OData pages of
 //! 1,000 rows. One client, requests one after another. Prints markdown tables: report | rows |
 //! floor p50 | HTTP p50 | HTTP p99 | ratio | target met (p50 < 100 ms and < 1.5 × floor), and
 //! per OData page p50/p99 (target < 50 ms).

@@ -1,6 +1,6 @@
-//! Every report table of `styra::reports::REGISTRY` for one municipality: the floor (the table's
-//! own run function — the SQL the report builds, on a pooled connection, no HTTP and no
-//! rendering) against `GET /api/v1/reports/<route>` over HTTP, as JSON, and a few as CSV and
+//! Every report table of `styra::reports::REGISTRY` for one municipality: the floor (the SQL the
+//! request runs — the report context's lookups and the table's own run function — on a pooled
+//! connection, no HTTP and no rendering) against `GET /api/v1/reports/<route>` over HTTP, as JSON, and a few as CSV and
 //! XLSX.
 
 use std::collections::HashMap;
@@ -79,8 +79,9 @@ pub fn cases(m: &str, y: i32) -> Vec<Case> {
     cases
 }
 
-/// The floor of one table and filter set: its run function on a pooled connection, with the
-/// context the server would resolve for the same principal and filters.
+/// The floor of one table and filter set: all the SQL the request runs, directly on a pooled
+/// connection — resolving the context (the organisation's municipality and the caller's scope,
+/// which for the smallest reports is half their SQL) and the table's run function.
 pub fn floor(
     db: &Db,
     principal: &Principal,
@@ -98,7 +99,11 @@ pub fn floor(
     if explain {
         explain::report(&mut conn, table, &ctx)?;
     }
-    time_sync(budget, || Ok((table.run)(&mut conn, &ctx)?.len()))
+    time_sync(budget, || {
+        let ctx = ReportContext::resolve(&mut conn, principal, ctx.filters.clone(), today)
+            .map_err(|e| anyhow!("{query}: {e:?}"))?;
+        Ok((table.run)(&mut conn, &ctx)?.len())
+    })
 }
 
 /// Measures every case; returns the markdown table and a line saying how many missed a target.

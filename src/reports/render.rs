@@ -2,6 +2,8 @@
 //! JSON (`{report, title, generated_at, filters, columns, rows}`), CSV (UTF-8 with BOM, `,` or
 //! `;`) and XLSX (typed cells, Swedish headers, frozen header row, autofilter).
 
+use std::borrow::Cow;
+
 use actix_web::http::header;
 use actix_web::HttpResponse;
 use chrono::{Datelike, NaiveDate, Timelike};
@@ -173,16 +175,17 @@ pub fn json(data: &ReportData) -> Result<Vec<u8>, ApiError> {
     .map_err(ApiError::internal)
 }
 
-fn csv_text(cell: &Cell, semicolon: bool) -> String {
+/// A cell as CSV text; texts are borrowed (a large report has 100k+ of them).
+fn csv_text(cell: &Cell, semicolon: bool) -> Cow<'_, str> {
     match cell {
-        Cell::Null => String::new(),
-        Cell::Text(s) => s.clone(),
-        Cell::Integer(n) => n.to_string(),
-        Cell::Decimal(x) if semicolon => x.to_string().replace('.', ","),
-        Cell::Decimal(x) => x.to_string(),
-        Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
-        Cell::Datetime(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
-        Cell::Bool(b) => b.to_string(),
+        Cell::Null => Cow::Borrowed(""),
+        Cell::Text(s) => Cow::Borrowed(s),
+        Cell::Integer(n) => Cow::Owned(n.to_string()),
+        Cell::Decimal(x) if semicolon => Cow::Owned(x.to_string().replace('.', ",")),
+        Cell::Decimal(x) => Cow::Owned(x.to_string()),
+        Cell::Date(d) => Cow::Owned(d.format("%Y-%m-%d").to_string()),
+        Cell::Datetime(t) => Cow::Owned(t.format("%Y-%m-%d %H:%M:%S").to_string()),
+        Cell::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
     }
 }
 
@@ -200,7 +203,10 @@ pub fn csv(data: &ReportData, options: CsvOptions) -> Result<Vec<u8>, ApiError> 
         writer.write_record(headers).map_err(ApiError::internal)?;
         for row in &data.rows {
             writer
-                .write_record(row.iter().map(|c| csv_text(c, options.semicolon)))
+                .write_record(row.iter().map(|c| match csv_text(c, options.semicolon) {
+                    Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
+                    Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+                }))
                 .map_err(ApiError::internal)?;
         }
         writer.flush().map_err(ApiError::internal)?;
