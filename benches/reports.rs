@@ -1,12 +1,11 @@
 //! Report and OData benchmark (issue 4, "Reports that answer the auditors"): 1,000,000 activities
 //! across 20 municipalities with everything the reports read, then, for ONE municipality (a
 //! viewer token limited to it, and `organisation_id=<municipality>`), every report table of
-//! `styra::reports::REGISTRY` over HTTP against its floor — the same SQL run directly (the
-//! report context's lookups and the table's run function on a pooled connection: no HTTP, no
-//! rendering) — and OData pages of
-//! 1,000 rows. One client, requests one after another. Prints markdown tables: report | rows |
-//! floor p50 | HTTP p50 | HTTP p99 | ratio | target met (p50 < 100 ms and < 1.5 × floor), and
-//! per OData page p50/p99 (target < 50 ms).
+//! `styra::reports::REGISTRY` over HTTP against its floor — the same SQL run directly (the report
+//! context's lookups and the table's run function on a pooled connection: no HTTP, no rendering)
+//! — and OData pages of 1,000 rows. One client, requests one after another. Prints markdown
+//! tables: report | rows | floor p50 | HTTP p50 | HTTP p99 | ratio | target met (p50 < 100 ms and
+//! < 1.5 × floor), and per OData page p50/p99 (target < 50 ms).
 //!
 //! Run: `cargo bench --bench reports` (SQLite in a temp dir). With
 //! `STYRA_BENCH_DATABASE_URL=postgres://user@host/postgres` the same runs on PostgreSQL (a fresh
@@ -59,12 +58,13 @@ use styra::startup::Application;
 
 use common::{env_flag, env_num, BenchDb};
 
+use measure::Budget;
+use seed::Municipality;
+
 // The same allocator as the `styra` binary (src/main.rs), so the figures are what the server
 // does: with glibc malloc, allocating and freeing a large report's cells took a quarter of it.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use measure::Budget;
-use seed::Municipality;
 
 struct Config {
     activities: usize,

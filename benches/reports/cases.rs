@@ -1,7 +1,7 @@
 //! Every report table of `styra::reports::REGISTRY` for one municipality: the floor (the SQL the
 //! request runs — the report context's lookups and the table's own run function — on a pooled
-//! connection, no HTTP and no rendering) against `GET /api/v1/reports/<route>` over HTTP, as JSON, and a few as CSV and
-//! XLSX.
+//! connection, no HTTP and no rendering) against `GET /api/v1/reports/<route>` over HTTP, as
+//! JSON, and a few as CSV and XLSX.
 
 use std::collections::HashMap;
 

@@ -41,14 +41,19 @@ fn state_position(requirement: Requirement) -> usize {
         .map_or(0, |i| i + 1)
 }
 
-/// `req`: the chosen requirements as a derived table (requirement, label, ord). The values are Styra's own constants, not client input, so they are
-/// written as literals.
-fn requirements_cte(ctx: &ReportContext) -> String {
-    let chosen: Vec<Requirement> = REPORTED_REQUIREMENTS
+/// The requirements the `requirement` filter chooses (all when it is not given), in report order.
+fn chosen_requirements(ctx: &ReportContext) -> Vec<Requirement> {
+    REPORTED_REQUIREMENTS
         .iter()
         .copied()
         .filter(|r| ctx.filters.requirement.is_empty() || ctx.filters.requirement.contains(r))
-        .collect();
+        .collect()
+}
+
+/// `req`: the chosen requirements as a derived table (requirement, label, ord). The values are
+/// Styra's own constants, not client input, so they are written as literals.
+fn requirements_cte(ctx: &ReportContext) -> String {
+    let chosen = chosen_requirements(ctx);
     let selects: Vec<String> = chosen
         .iter()
         .enumerate()
@@ -202,10 +207,11 @@ impl GapActivity {
             Requirement::PurposeAndGoals => self.no_purpose.then_some(b'-'),
             Requirement::PlannedBudget => self.no_budget.then_some(b'-'),
             Requirement::TimeFrame => self.no_time_frame.then_some(b'-'),
-            // A state too short to hold the kind (never written so) reads as no item.
+            // As in the query's SUBSTR: a state too short to hold the kind (never written so)
+            // shows no gap.
             kind => state_position(kind)
                 .checked_sub(1)
-                .map(|i| self.state.as_bytes().get(i).copied().unwrap_or(b'-')),
+                .and_then(|i| self.state.as_bytes().get(i).copied()),
         };
         match code? {
             b'-' => Some("absent"),
@@ -235,11 +241,7 @@ impl GapActivity {
 /// in SQL instead, and sorting the 13k gap rows there, took twice as long on both databases.
 fn run_gaps(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<Vec<Cell>>> {
     let postgres = conn.is_postgres();
-    let chosen: Vec<Requirement> = REPORTED_REQUIREMENTS
-        .iter()
-        .copied()
-        .filter(|r| ctx.filters.requirement.is_empty() || ctx.filters.requirement.contains(r))
-        .collect();
+    let chosen = chosen_requirements(ctx);
     let lacks: Vec<String> = chosen
         .iter()
         .map(|r| match r {

@@ -1,5 +1,5 @@
 //! Report output: content negotiation (`?format=` wins over `Accept`) and the three renderings —
-//! JSON (`{report, title, generated_at, filters, columns, rows}`), CSV (UTF-8 with BOM, `,` or
+//! JSON (`{report, title, generated_on, filters, columns, rows}`), CSV (UTF-8 with BOM, `,` or
 //! `;`) and XLSX (typed cells, Swedish headers, frozen header row, autofilter).
 
 use std::borrow::Cow;
@@ -259,14 +259,14 @@ fn shown_width(cell: &Cell, unit: Unit) -> usize {
         Cell::Null => 0,
         Cell::Text(s) => s.chars().count(),
         Cell::Integer(n) => {
-            let digits = n.unsigned_abs().to_string().len() + usize::from(*n < 0);
+            let digits = n.unsigned_abs().to_string().len();
             // `#,##0` groups the thousands.
-            digits
-                + if unit == Unit::Sek {
-                    (digits - 1) / 3
-                } else {
-                    0
-                }
+            let separators = if unit == Unit::Sek {
+                (digits - 1) / 3
+            } else {
+                0
+            };
+            digits + separators + usize::from(*n < 0)
         }
         Cell::Decimal(x) => match unit {
             Unit::Share => 6,
@@ -315,7 +315,12 @@ pub fn xlsx(data: &ReportData) -> Result<Vec<u8>, ApiError> {
     // Rows go straight to a temporary file as they are written, strings inline: a 13k-row
     // report is written in half the time (no cell table, no shared-string hashing). The price
     // is that the library cannot autofit the columns afterwards, so `column_widths` does.
-    let sheet = book.add_worksheet_with_constant_memory().map_err(err)?;
+    // Without a writable temporary directory the sheet is built in memory instead.
+    if let Err(e) = book.add_worksheet_with_constant_memory() {
+        tracing::warn!(error = %e, "no temporary file for the xlsx sheet; building it in memory");
+        book.add_worksheet();
+    }
+    let sheet = book.worksheet_from_index(0).map_err(err)?;
     sheet.set_name(sheet_name(data.table)).map_err(err)?;
     let header = Format::new()
         .set_bold()
@@ -511,5 +516,7 @@ mod tests {
             );
         }
         assert_eq!(shown_width(&Cell::Integer(1_234_567), Unit::Sek), 9);
+        assert_eq!(shown_width(&Cell::Integer(-123), Unit::Sek), 4);
+        assert_eq!(shown_width(&Cell::Integer(-1234), Unit::Sek), 6);
     }
 }

@@ -213,6 +213,15 @@ async fn each_gap_row_names_its_own_open_item() {
         .map(|g| g["requirement"].as_str().unwrap_or_default())
         .collect();
     assert_eq!(chosen, vec!["planned_budget", "final_report"]);
+
+    // Its only chosen requirement is done: the activity is not listed at all.
+    let done = rows(
+        &app,
+        &format!("{}&requirement=project_plan", gaps_path(&social)),
+        &app.admin,
+    )
+    .await;
+    assert!(done.is_empty(), "{done:?}");
 }
 
 /// Seven kinds documented at once for each of several activities: every item must count, however

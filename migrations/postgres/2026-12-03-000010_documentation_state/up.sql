@@ -1,8 +1,8 @@
--- Each activity's documentation at a glance, for the documentation gaps report: one character
--- per documentation kind, in this order: needs_analysis, stakeholder_involvement, project_plan,
+-- Each activity's documentation at a glance, for the documentation gaps report: one character per
+-- documentation kind, in this order: needs_analysis, stakeholder_involvement, project_plan,
 -- benefit_calculation, risk_analysis, decision_basis, final_report (the order of
--- `DocumentationKind` and of `reports::documentation_completeness::STATE_KINDS`). A character is
--- `m` missing, `r` draft, `d` done, `n` not applicable, or `-` when the activity has no item of
+-- `DocumentationKind::ALL`, which `documentation_completeness::state_position` reads). A character
+-- is `m` missing, `r` draft, `d` done, `n` not applicable, or `-` when the activity has no item of
 -- that kind. Found by `cargo bench --bench reports`: listing a municipality's gaps looked up every
 -- activity × kind in documentation_items (33k index probes for one finished year); with this
 -- column it reads the activities alone and probes only for the item ids of missing and drafts.
