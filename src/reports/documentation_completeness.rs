@@ -102,6 +102,13 @@ report_row! {
     }
 }
 
+/// "Purpose and goals not filled in", "no planned budget", "no time frame": the three
+/// requirements that are fields of the activity row `a`, as SQL conditions. The summary, the gaps
+/// and the overview all judge the fields by these.
+pub const NO_PURPOSE: &str = "(a.purpose_and_goals IS NULL OR TRIM(a.purpose_and_goals) = '')";
+pub const NO_BUDGET: &str = "(a.planned_budget IS NULL)";
+pub const NO_TIME_FRAME: &str = "(a.start_date IS NULL OR a.end_date IS NULL)";
+
 /// The filtered activities as the CTE `act`.
 fn activities_cte(sql: &mut Sql, ctx: &ReportContext, columns: &str) {
     sql.push(&format!(
@@ -120,10 +127,11 @@ fn run_summary(
     activities_cte(
         &mut sql,
         ctx,
-        "a.id, a.organisation_id, \
-         CASE WHEN a.purpose_and_goals IS NOT NULL AND TRIM(a.purpose_and_goals) <> '' THEN 1 ELSE 0 END AS has_purpose, \
-         CASE WHEN a.planned_budget IS NOT NULL THEN 1 ELSE 0 END AS has_budget, \
-         CASE WHEN a.start_date IS NOT NULL AND a.end_date IS NOT NULL THEN 1 ELSE 0 END AS has_time_frame",
+        &format!(
+            "a.id, a.organisation_id, CASE WHEN {NO_PURPOSE} THEN 0 ELSE 1 END AS has_purpose, \
+             CASE WHEN {NO_BUDGET} THEN 0 ELSE 1 END AS has_budget, \
+             CASE WHEN {NO_TIME_FRAME} THEN 0 ELSE 1 END AS has_time_frame"
+        ),
     );
     sql.push(
         ", per_org AS (
@@ -159,12 +167,6 @@ fn run_summary(
     );
     Ok(cells(sql.load::<CompletenessRow>(conn)?))
 }
-
-/// "Purpose and goals not filled in", "no planned budget", "no time frame": the three
-/// requirements that are fields of the activity row `a`.
-const NO_PURPOSE: &str = "(a.purpose_and_goals IS NULL OR TRIM(a.purpose_and_goals) = '')";
-const NO_BUDGET: &str = "(a.planned_budget IS NULL)";
-const NO_TIME_FRAME: &str = "(a.start_date IS NULL OR a.end_date IS NULL)";
 
 /// An activity with at least one gap among the chosen requirements, as the gaps query reads it:
 /// what it lacks is in the three field flags and its `documentation_state` (one character per

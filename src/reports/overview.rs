@@ -6,6 +6,7 @@
 use crate::db::DbConnection;
 use crate::report_row;
 use crate::reports::audit_follow_up::overdue_condition;
+use crate::reports::documentation_completeness::{NO_BUDGET, NO_PURPOSE, NO_TIME_FRAME};
 use crate::reports::filters::{Filter, ReportContext};
 use crate::reports::sql::Sql;
 use crate::reports::table::{cells, Cell, ReportRow, ReportTable};
@@ -89,9 +90,8 @@ fn run(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<
             FROM obj GROUP BY committee_id),
         act AS (
             SELECT sub.committee_id, a.id, a.phase,
-                   CASE WHEN a.purpose_and_goals IS NOT NULL AND TRIM(a.purpose_and_goals) <> '' THEN 1 ELSE 0 END
-                 + CASE WHEN a.planned_budget IS NOT NULL THEN 1 ELSE 0 END
-                 + CASE WHEN a.start_date IS NOT NULL AND a.end_date IS NOT NULL THEN 1 ELSE 0 END AS fields_done,
+                   CASE WHEN {NO_PURPOSE} THEN 0 ELSE 1 END + CASE WHEN {NO_BUDGET} THEN 0 ELSE 1 END
+                 + CASE WHEN {NO_TIME_FRAME} THEN 0 ELSE 1 END AS fields_done,
                    LENGTH(a.documentation_state) - LENGTH(REPLACE(a.documentation_state, 'd', '')) AS docs_done,
                    LENGTH(a.documentation_state) - LENGTH(REPLACE(a.documentation_state, 'n', '')) AS docs_not_applicable
             FROM sub JOIN activities a ON a.organisation_id = sub.org_id AND a.year = {year}),
