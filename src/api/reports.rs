@@ -93,12 +93,13 @@ async fn get_report(
     let csv_options = CsvOptions::parse(&raw)?;
     let filters = raw.filters()?;
     let today = chrono::Utc::now().date_naive();
-    let data = db
-        .run(move |conn| reports::run(conn, &principal, table, filters, today))
+    // Rendering a large sheet is CPU work: it stays off the async worker too, after the
+    // connection has gone back to the pool.
+    let rendered = db
+        .run_then(
+            move |conn| reports::run(conn, &principal, table, filters, today),
+            move |data| render::render(&data, format, csv_options),
+        )
         .await?;
-    // Rendering a large sheet is CPU work: keep it off the async worker too.
-    let rendered = web::block(move || render::render(&data, format, csv_options))
-        .await
-        .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))??;
     Ok(render::respond(rendered))
 }

@@ -272,6 +272,28 @@ impl Db {
         .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?
     }
 
+    /// Runs `f` with a pooled connection, gives the connection back, then runs `then` on `f`'s
+    /// result on the same blocking thread: CPU work after a read (rendering a report) holds no
+    /// connection and costs no second trip through the blocking pool (about a tenth of a
+    /// millisecond, most of a small report's time beyond its SQL).
+    pub async fn run_then<F, G, T, U>(&self, f: F, then: G) -> Result<U, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        G: FnOnce(T) -> Result<U, ApiError> + Send + 'static,
+        U: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let read = {
+                let mut conn = pool.get().map_err(ApiError::pool)?;
+                f(&mut conn)?
+            };
+            then(read)
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?
+    }
+
     /// Runs `f` inside one transaction: everything it writes (including change records) commits
     /// together or not at all.
     pub async fn transaction<F, T>(&self, f: F) -> Result<T, ApiError>

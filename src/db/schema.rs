@@ -283,6 +283,7 @@ diesel::table! {
         created_at -> Timestamp,
         modified_at -> Timestamp,
         documentation_state -> Text,
+        documentation_open_items -> Nullable<Text>,
     }
 }
 

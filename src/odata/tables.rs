@@ -1,7 +1,7 @@
 //! The fourteen flat tables the feed publishes, column for column from `db/schema.rs` minus the
-//! internal `*_sort` keys (names order by them instead) and `activities.documentation_state` (a
-//! trigger-kept summary of the documentation items, which the feed publishes themselves). People
-//! are left out: personal data.
+//! internal `*_sort` keys (names order by them instead) and `activities.documentation_state` and
+//! `documentation_open_items` (trigger-kept summaries of the documentation items, which the feed
+//! publishes themselves). People are left out: personal data.
 
 use super::model::EdmType::{Boolean, Date, DateTimeOffset, Double, Int32, Int64, String};
 use super::model::{prop, sorted_by, ScopeColumn, TableSet};

@@ -82,6 +82,12 @@ async fn demo_export_files_import_into_an_empty_database_and_export_identically(
             .is_some_and(|r| !r.is_empty()),
         "the demo data has gaps"
     );
+    assert!(
+        expected.body["rows"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|g| g["documentation_item_id"].is_string())),
+        "the demo data has open documentation items (trigger-kept on the import too)"
+    );
     assert_eq!(
         from_json.get(gaps, &from_json.admin).await.body["rows"],
         expected.body["rows"],
