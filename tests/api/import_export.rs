@@ -71,8 +71,8 @@ async fn demo_export_files_import_into_an_empty_database_and_export_identically(
         json,
         "JSON round trip"
     );
-    // The bulk import's documentation items keep their activities' documentation_state (the
-    // gaps list reads it): the same gaps as where they came from.
+    // The bulk import's documentation items keep their activities' documentation_state and open
+    // items (the gaps list reads them): the same gaps, item ids included, as where they came from.
     let gaps = "/api/v1/reports/documentation-completeness/gaps";
     let expected = source.get(gaps, &source.admin).await;
     expected.assert_status(200);

@@ -1,5 +1,5 @@
-//! The documentation gaps list reads each activity's `documentation_state`, which triggers keep
-//! in step with documentation_items: creating, changing and deleting items through the API, one
+//! The documentation gaps list reads each activity's `documentation_state` and
+//! `documentation_open_items`, which triggers keep in step with documentation_items: creating, changing and deleting items through the API, one
 //! at a time or concurrently, must show in the report at once.
 
 use serde_json::{json, Value};
@@ -146,6 +146,15 @@ async fn gaps_follow_every_write_to_an_activitys_documentation() {
     let missing: i64 = summary.iter().filter_map(|r| r["missing"].as_i64()).sum();
     let all_gaps = rows(&app, &gaps_path(&social), &app.admin).await;
     assert_eq!(missing, all_gaps.len() as i64);
+
+    // Its last item gone: every kind absent again, no item named.
+    app.delete(
+        &format!("/api/v1/documentation-items/{final_report}"),
+        &app.admin,
+    )
+    .await
+    .assert_status(204);
+    assert_eq!(kind_gaps(&app, &social).await, absent_except(&[]));
 }
 
 /// An activity with several open items: each gap row names its own item, in requirement order,
@@ -243,39 +252,58 @@ async fn each_gap_row_names_its_own_open_item() {
     assert!(done.is_empty(), "{done:?}");
 }
 
-/// Seven kinds documented at once for each of several activities: every item must count, however
-/// the writers' transactions interleave (on PostgreSQL a trigger that read the items before a
-/// concurrent writer committed lost that writer's item).
+/// Seven kinds documented at once for each of several activities, some done and some still
+/// missing: every item must count, and every open one must be named, however the writers'
+/// transactions interleave (on PostgreSQL a trigger that read the items before a concurrent
+/// writer committed lost that writer's item).
 #[tokio::test]
 async fn concurrent_items_of_one_activity_all_count() {
     let app = TestApp::spawn().await;
     let social = app.tree().await.social;
+    let mut expected = Vec::new();
     for round in 0..6 {
         let activity = app.activity(&social, &format!("Projekt {round}")).await;
         let mut tasks = Vec::new();
-        for kind in KINDS {
+        for (i, kind) in KINDS.iter().enumerate() {
             let client = app.client.clone();
             let url = app.url("/api/v1/documentation-items");
             let token = app.admin.clone();
-            let body = json!({"activity_id": activity, "kind": kind, "status": "done"});
+            let status = if (i + round) % 3 == 0 {
+                "missing"
+            } else {
+                "done"
+            };
+            let body = json!({"activity_id": activity, "kind": kind, "status": status});
             tasks.push(tokio::spawn(async move {
-                client
+                let created = client
                     .post(url)
                     .bearer_auth(&token)
                     .json(&body)
                     .send()
-                    .await
-                    .map(|r| r.status().as_u16())
-                    .unwrap_or(0)
+                    .await;
+                match created {
+                    Ok(r) if r.status().as_u16() == 201 => r
+                        .json::<Value>()
+                        .await
+                        .ok()
+                        .and_then(|v| v["id"].as_str().map(|id| (*kind, status, id.to_owned()))),
+                    _ => None,
+                }
             }));
         }
+        let mut items = Vec::new();
         for task in tasks {
-            assert_eq!(task.await.expect("join"), 201);
+            items.push(task.await.expect("join").expect("201 with an id"));
         }
+        let items: Vec<(&str, &str, &str)> = items
+            .iter()
+            .map(|(kind, status, id)| (*kind, *status, id.as_str()))
+            .collect();
+        expected.extend(absent_except(&items));
     }
     assert_eq!(
         kind_gaps(&app, &social).await,
-        Vec::<(String, String, Option<String>)>::new(),
-        "every activity has all seven kinds done"
+        expected,
+        "every activity has all seven kinds, the missing ones named by id"
     );
 }
