@@ -3,6 +3,7 @@
 //! focus area null.
 
 use crate::db::DbConnection;
+use crate::domain::activities::Phase;
 use crate::report_row;
 use crate::reports::filters::{Filter, ReportContext};
 use crate::reports::sql::Sql;
@@ -22,6 +23,42 @@ report_row! {
         planned_budget: i64 [Sek] => "Planerad budget (kr)", "1800000", "Sum of planned_budget, whole SEK (activities without one add 0).";
         actual_budget: i64 [Sek] => "Utfall (kr)", "650000", "Sum of actual_budget, whole SEK (activities without one add 0).";
     }
+    sort_keys {
+        organisation_sort: String;
+        focus_area_sort: Option<String>;
+    }
+}
+
+impl PortfolioRow {
+    /// Organisation (name, id), year, phase in the flow's order, kind, then focus area (name,
+    /// id; activities without one last: `true` sorts after `false`).
+    #[allow(clippy::type_complexity)]
+    fn order(
+        &self,
+    ) -> (
+        &str,
+        &str,
+        i32,
+        usize,
+        &str,
+        bool,
+        Option<&str>,
+        Option<&str>,
+    ) {
+        (
+            &self.organisation_sort,
+            &self.organisation_id,
+            self.year,
+            Phase::ALL
+                .iter()
+                .position(|p| p.as_str() == self.phase)
+                .unwrap_or(Phase::ALL.len()),
+            &self.kind,
+            self.focus_area_sort.is_none(),
+            self.focus_area_sort.as_deref(),
+            self.focus_area_id.as_deref(),
+        )
+    }
 }
 
 fn run(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<Vec<Cell>>> {
@@ -29,6 +66,7 @@ fn run(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<
     sql.push(
         "SELECT a.organisation_id, o.name AS organisation_name, a.year, a.phase, a.kind,
                 afa.focus_area_id, fa.name AS focus_area_name,
+                o.name_sort AS organisation_sort, fa.name_sort AS focus_area_sort,
                 COUNT(*) AS activities,
                 CAST(COALESCE(SUM(a.planned_budget), 0) AS BIGINT) AS planned_budget,
                 CAST(COALESCE(SUM(a.actual_budget), 0) AS BIGINT) AS actual_budget
@@ -46,14 +84,13 @@ fn run(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<
     }
     sql.push(
         " GROUP BY a.organisation_id, o.name, o.name_sort, a.year, a.phase, a.kind,
-                   afa.focus_area_id, fa.name, fa.name_sort
-          ORDER BY o.name_sort, a.organisation_id, a.year,
-                   CASE a.phase WHEN 'idea' THEN 1 WHEN 'needs_analysis' THEN 2
-                        WHEN 'planned' THEN 3 WHEN 'in_progress' THEN 4 WHEN 'completed' THEN 5
-                        WHEN 'evaluated' THEN 6 ELSE 7 END,
-                   a.kind, (fa.name_sort IS NULL), fa.name_sort, afa.focus_area_id",
+                   afa.focus_area_id, fa.name, fa.name_sort",
     );
-    Ok(cells(sql.load::<PortfolioRow>(conn)?))
+    // Sorted here, not by ORDER BY (see `report_row!`'s sort keys): PostgreSQL spent 25 ms
+    // sorting a municipality's 4.9k groups of one year.
+    let mut rows = sql.load::<PortfolioRow>(conn)?;
+    rows.sort_unstable_by(|a, b| a.order().cmp(&b.order()));
+    Ok(cells(rows))
 }
 
 pub const TABLE: ReportTable = ReportTable {

@@ -29,6 +29,41 @@ report_row! {
         roadmap_priority: Option<i32> => "Prioritet", "1", "The activity's priority on the roadmap (1 = highest); null when not prioritised.";
         focus_areas: Option<String> => "Målområden", "\"Effektiv verksamhet, Självklar service\"", "The activity's focus areas (målområden), comma-separated in name order; null for none.";
     }
+    sort_keys {
+        roadmap_sort: String;
+        title_sort: String;
+    }
+}
+
+impl TimelineRow {
+    /// Gantt order: roadmap by roadmap (first year, name, id), then priority, then start
+    /// (unprioritised and undated last: `true` sorts after `false`), then title and id.
+    #[allow(clippy::type_complexity)]
+    fn gantt_order(
+        &self,
+    ) -> (
+        i32,
+        &str,
+        &str,
+        bool,
+        Option<i32>,
+        bool,
+        Option<chrono::NaiveDate>,
+        &str,
+        &str,
+    ) {
+        (
+            self.roadmap_from_year,
+            &self.roadmap_sort,
+            &self.roadmap_id,
+            self.roadmap_priority.is_none(),
+            self.roadmap_priority,
+            self.start_date.is_none(),
+            self.start_date,
+            &self.title_sort,
+            &self.activity_id,
+        )
+    }
 }
 
 fn run(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<Vec<Cell>>> {
@@ -59,18 +94,17 @@ fn run(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<
                 r.name AS roadmap_name, r.from_year AS roadmap_from_year,
                 r.to_year AS roadmap_to_year, r.status AS roadmap_status, a.id AS activity_id,
                 a.external_id, a.title, a.kind, a.phase, a.year, a.start_date, a.end_date,
-                a.roadmap_priority, areas.focus_areas
+                a.roadmap_priority, areas.focus_areas, r.name_sort AS roadmap_sort, a.title_sort
          FROM act a
          JOIN roadmaps r ON r.id = a.roadmap_id
          JOIN organisations o ON o.id = a.organisation_id
          LEFT JOIN areas ON areas.activity_id = a.id"
     ));
-    // Gantt order: roadmap by roadmap, then priority, then start (undated and unprioritised last).
-    sql.push(
-        " ORDER BY r.from_year, r.name_sort, r.id, (a.roadmap_priority IS NULL), a.roadmap_priority,
-                   (a.start_date IS NULL), a.start_date, a.title_sort, a.id",
-    );
-    Ok(cells(sql.load::<TimelineRow>(conn)?))
+    // Sorted here, not by ORDER BY (see `report_row!`'s sort keys): PostgreSQL spent 45 of the
+    // report's 130 ms sorting a municipality's 3.8k rows.
+    let mut rows = sql.load::<TimelineRow>(conn)?;
+    rows.sort_unstable_by(|a, b| a.gantt_order().cmp(&b.gantt_order()));
+    Ok(cells(rows))
 }
 
 pub const TABLE: ReportTable = ReportTable {

@@ -176,11 +176,19 @@ pub trait ReportRow {
 /// The field's Rust type gives the column type and nullability (`Option<_>` is nullable); an
 /// optional `[Sek]` or `[Share]` sets the unit; then Swedish header, example (as JSON text), and
 /// description.
+///
+/// An optional `sort_keys { organisation_sort: String; }` after the columns declares fields the
+/// query loads only to order the rows in Rust (sort keys such as `name_sort` that are not
+/// columns). They are neither columns nor cells. Reports of thousands of rows sort in Rust
+/// because PostgreSQL's sort of wide rows re-reads each row's fields up to its sort keys at
+/// every comparison (perf: `nocachegetattr`), a third of the roadmap timeline's time; keys are
+/// "C"-collated on PostgreSQL and BINARY on SQLite, and ids are compared bytewise, which is the
+/// byte order of `String`'s `Ord`.
 #[macro_export]
 macro_rules! report_row {
     ($(#[$meta:meta])* $vis:vis struct $name:ident {
         $($field:ident : $ty:ty $([$unit:ident])? => $header:literal, $example:literal, $desc:literal;)+
-    }) => {
+    } $(sort_keys { $($key:ident : $key_ty:ty;)+ })?) => {
         $(#[$meta])*
         #[derive(Debug, Clone, diesel::QueryableByName)]
         $vis struct $name {
@@ -188,6 +196,10 @@ macro_rules! report_row {
                 #[diesel(sql_type = <$ty as $crate::reports::table::CellValue>::Sql)]
                 pub $field: $ty,
             )+
+            $($(
+                #[diesel(sql_type = <$key_ty as $crate::reports::table::CellValue>::Sql)]
+                pub $key: $key_ty,
+            )+)?
         }
 
         impl $crate::reports::table::ReportRow for $name {

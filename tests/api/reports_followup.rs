@@ -168,14 +168,35 @@ async fn roadmap_timeline_lists_roadmap_activities_in_gantt_order() {
         .await;
     r.assert_status(201);
     let roadmap = r.id();
+    // An earlier roadmap comes first, whatever its name.
+    let r = app
+        .post(
+            "/api/v1/roadmaps",
+            &app.admin,
+            json!({"organisation_id": board, "name": "Ö-färdplan 2024",
+                   "from_year": 2024, "to_year": 2024}),
+        )
+        .await;
+    r.assert_status(201);
+    let earlier = r.id();
     let mut made = Vec::new();
-    for (title, priority, start, end) in [
-        ("E-arkiv", Some(2), Some("2026-02-01"), Some("2026-11-30")),
-        ("Mina sidor", Some(1), Some("2025-09-01"), None),
-        ("Oprioriterad", None, None, None),
+    for (title, priority, start, end, on) in [
+        (
+            "E-arkiv",
+            Some(2),
+            Some("2026-02-01"),
+            Some("2026-11-30"),
+            &roadmap,
+        ),
+        ("Mina sidor", Some(1), Some("2025-09-01"), None, &roadmap),
+        ("Oprioriterad", None, None, None, &roadmap),
+        // Same priority as E-arkiv, no start: after it. Same priority and start: by title.
+        ("Ännu odaterad", Some(2), None, None, &roadmap),
+        ("Avtal", Some(2), Some("2026-02-01"), None, &roadmap),
+        ("Bredband", None, Some("2024-03-01"), None, &earlier),
     ] {
         let mut body = json!({"organisation_id": board, "kind": "project", "year": 2026,
-                              "title": title, "roadmap_id": roadmap});
+                              "title": title, "roadmap_id": on});
         if let Some(p) = priority {
             body["roadmap_priority"] = json!(p);
         }
@@ -203,8 +224,18 @@ async fn roadmap_timeline_lists_roadmap_activities_in_gantt_order() {
         .iter()
         .filter_map(|r| r["title"].as_str())
         .collect();
-    assert_eq!(titles, vec!["Mina sidor", "E-arkiv", "Oprioriterad"]);
-    let first = &timeline[0];
+    assert_eq!(
+        titles,
+        vec![
+            "Bredband",
+            "Mina sidor",
+            "Avtal",
+            "E-arkiv",
+            "Ännu odaterad",
+            "Oprioriterad"
+        ]
+    );
+    let first = &timeline[1];
     assert_eq!(first["activity_id"], json!(made[1]));
     assert_eq!(first["roadmap_id"], json!(roadmap));
     assert_eq!(first["roadmap_from_year"], json!(2025));
@@ -213,7 +244,7 @@ async fn roadmap_timeline_lists_roadmap_activities_in_gantt_order() {
     assert_eq!(first["start_date"], json!("2025-09-01"));
     assert_eq!(first["end_date"], Value::Null);
     assert_eq!(first["focus_areas"], Value::Null);
-    assert_eq!(timeline[2]["roadmap_priority"], Value::Null);
+    assert_eq!(timeline[5]["roadmap_priority"], Value::Null);
     assert_eq!(
         timeline.len() as i64,
         total(
@@ -221,6 +252,7 @@ async fn roadmap_timeline_lists_roadmap_activities_in_gantt_order() {
             &format!("/api/v1/activities?roadmap_id={roadmap}&limit=1")
         )
         .await
+            + 1
     );
 }
 
