@@ -30,8 +30,10 @@ report_row! {
 }
 
 impl PortfolioRow {
-    /// Organisation (name, id), year, phase in the flow's order, kind, then focus area (name,
-    /// id; activities without one last: `true` sorts after `false`).
+    /// Organisation (name, id), year, phase in the flow's order (`Phase::ALL`, cancelled last),
+    /// kind, then focus area (name, id; activities without one last: `true` sorts after
+    /// `false`). The test `rust_sorted_reports_keep_their_documented_order_on_the_demo_data`
+    /// pins it.
     #[allow(clippy::type_complexity)]
     fn order(
         &self,

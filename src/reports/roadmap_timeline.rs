@@ -75,8 +75,9 @@ fn run(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<
     };
     // The activities first, then their focus areas joined into one text per activity in one
     // grouped pass (a subquery per row made PostgreSQL join and aggregate 4k times). The index
-    // `activities_on_roadmap` serves `act`. Not MATERIALIZED: SQLite then scanned all of
-    // `activity_focus_areas` for `areas` (a materialized CTE has no statistics), 80 → 450 ms.
+    // `activities_on_roadmap` serves `act`. No MATERIALIZED hint on it: with one, SQLite scanned
+    // all of `activity_focus_areas` for `areas` (80 → 450 ms); PostgreSQL materializes it anyway,
+    // as it is read twice.
     let mut sql = Sql::new();
     sql.push(
         "WITH act AS (

@@ -181,9 +181,9 @@ pub trait ReportRow {
 /// query loads only to order the rows in Rust (sort keys such as `name_sort` that are not
 /// columns). They are neither columns nor cells. Reports of thousands of rows sort in Rust
 /// because PostgreSQL's sort of wide rows re-reads each row's fields up to its sort keys at
-/// every comparison (perf: `nocachegetattr`), a third of the roadmap timeline's time; keys are
-/// "C"-collated on PostgreSQL and BINARY on SQLite, and ids are compared bytewise, which is the
-/// byte order of `String`'s `Ord`.
+/// every comparison (perf: `nocachegetattr`), a third of the roadmap timeline's time. The sort
+/// keys are "C"-collated on PostgreSQL and BINARY on SQLite, and ids are canonical lowercase UUID
+/// text, whose locale order is their byte order: the order of `String`'s `Ord`.
 #[macro_export]
 macro_rules! report_row {
     ($(#[$meta:meta])* $vis:vis struct $name:ident {

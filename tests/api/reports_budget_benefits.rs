@@ -7,6 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 use styra::auth::Role;
+use styra::domain::activities::Phase;
+use styra::domain::text::sort_key;
 use styra::startup::open_database;
 
 use crate::helpers::TestApp;
@@ -537,4 +539,71 @@ async fn budget_and_benefit_totals_agree_with_the_lists_on_the_demo_data() {
         .collect();
     assert!(!missing.is_empty());
     assert_eq!(missing, finished);
+}
+
+/// The reports sorted in Rust (portfolio, benefits, benefits/missing-follow-ups) keep their
+/// documented order: re-sorting their rows by that order, with the sort keys computed here from
+/// the names (`text::sort_key`, as the database stores them), changes nothing.
+#[tokio::test]
+async fn rust_sorted_reports_keep_their_documented_order_on_the_demo_data() {
+    let app = seeded().await;
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let key = |v: &Value| sort_key(v.as_str().unwrap_or_default());
+    // Null last: (is null, value).
+    let last_if_null = |v: &Value| (v.is_null(), key(v));
+
+    let portfolio = rows(&app, "/api/v1/reports/portfolio", &app.admin).await;
+    let phases: Vec<&str> = Phase::ALL.iter().map(|p| p.as_str()).collect();
+    assert_eq!(phases.last(), Some(&"cancelled"), "cancelled sorts last");
+    let mut sorted = portfolio.clone();
+    sorted.sort_by_key(|r| {
+        (
+            key(&r["organisation_name"]),
+            text(&r["organisation_id"]),
+            int(&r["year"]),
+            phases.iter().position(|p| r["phase"] == json!(p)),
+            text(&r["kind"]),
+            last_if_null(&r["focus_area_name"]),
+            text(&r["focus_area_id"]),
+        )
+    });
+    assert!(portfolio.len() > 20, "the demo fills the portfolio");
+    assert_eq!(portfolio, sorted, "portfolio order");
+    assert!(
+        portfolio.iter().any(|r| r["focus_area_id"].is_null()),
+        "the demo has activities without a focus area"
+    );
+
+    let benefits = rows(&app, "/api/v1/reports/benefits", &app.admin).await;
+    let mut sorted = benefits.clone();
+    sorted.sort_by_key(|r| {
+        (
+            key(&r["organisation_name"]),
+            text(&r["organisation_id"]),
+            int(&r["year"]),
+            last_if_null(&r["focus_area_name"]),
+            text(&r["focus_area_id"]),
+        )
+    });
+    assert!(!benefits.is_empty());
+    assert_eq!(benefits, sorted, "benefits order");
+
+    let missing = rows(
+        &app,
+        "/api/v1/reports/benefits/missing-follow-ups",
+        &app.admin,
+    )
+    .await;
+    let mut sorted = missing.clone();
+    sorted.sort_by_key(|r| {
+        (
+            key(&r["organisation_name"]),
+            text(&r["organisation_id"]),
+            int(&r["year"]),
+            key(&r["title"]),
+            text(&r["activity_id"]),
+        )
+    });
+    assert!(!missing.is_empty());
+    assert_eq!(missing, sorted, "missing follow-ups order");
 }

@@ -179,6 +179,17 @@ async fn roadmap_timeline_lists_roadmap_activities_in_gantt_order() {
         .await;
     r.assert_status(201);
     let earlier = r.id();
+    // The same first year: by name.
+    let r = app
+        .post(
+            "/api/v1/roadmaps",
+            &app.admin,
+            json!({"organisation_id": board, "name": "Annan färdplan",
+                   "from_year": 2025, "to_year": 2026}),
+        )
+        .await;
+    r.assert_status(201);
+    let other = r.id();
     let mut made = Vec::new();
     for (title, priority, start, end, on) in [
         (
@@ -194,6 +205,9 @@ async fn roadmap_timeline_lists_roadmap_activities_in_gantt_order() {
         ("Ännu odaterad", Some(2), None, None, &roadmap),
         ("Avtal", Some(2), Some("2026-02-01"), None, &roadmap),
         ("Bredband", None, Some("2024-03-01"), None, &earlier),
+        ("Chatt", Some(1), None, None, &other),
+        // Same priority, an earlier start: first.
+        ("Databas", Some(2), Some("2026-01-01"), None, &roadmap),
     ] {
         let mut body = json!({"organisation_id": board, "kind": "project", "year": 2026,
                               "title": title, "roadmap_id": on});
@@ -228,23 +242,25 @@ async fn roadmap_timeline_lists_roadmap_activities_in_gantt_order() {
         titles,
         vec![
             "Bredband",
+            "Chatt",
             "Mina sidor",
+            "Databas",
             "Avtal",
             "E-arkiv",
             "Ännu odaterad",
             "Oprioriterad"
         ]
     );
-    let first = &timeline[1];
-    assert_eq!(first["activity_id"], json!(made[1]));
-    assert_eq!(first["roadmap_id"], json!(roadmap));
-    assert_eq!(first["roadmap_from_year"], json!(2025));
-    assert_eq!(first["roadmap_to_year"], json!(2027));
-    assert_eq!(first["roadmap_priority"], json!(1));
-    assert_eq!(first["start_date"], json!("2025-09-01"));
-    assert_eq!(first["end_date"], Value::Null);
-    assert_eq!(first["focus_areas"], Value::Null);
-    assert_eq!(timeline[5]["roadmap_priority"], Value::Null);
+    let mina_sidor = &timeline[2];
+    assert_eq!(mina_sidor["activity_id"], json!(made[1]));
+    assert_eq!(mina_sidor["roadmap_id"], json!(roadmap));
+    assert_eq!(mina_sidor["roadmap_from_year"], json!(2025));
+    assert_eq!(mina_sidor["roadmap_to_year"], json!(2027));
+    assert_eq!(mina_sidor["roadmap_priority"], json!(1));
+    assert_eq!(mina_sidor["start_date"], json!("2025-09-01"));
+    assert_eq!(mina_sidor["end_date"], Value::Null);
+    assert_eq!(mina_sidor["focus_areas"], Value::Null);
+    assert_eq!(timeline[7]["roadmap_priority"], Value::Null);
     assert_eq!(
         timeline.len() as i64,
         total(
@@ -252,7 +268,7 @@ async fn roadmap_timeline_lists_roadmap_activities_in_gantt_order() {
             &format!("/api/v1/activities?roadmap_id={roadmap}&limit=1")
         )
         .await
-            + 1
+            + 2
     );
 }
 
