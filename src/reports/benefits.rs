@@ -35,19 +35,6 @@ report_row! {
     }
 }
 
-impl MissingFollowUpRow {
-    /// Organisation (name, id), year, then title and id.
-    fn order(&self) -> (&str, &str, i32, &str, &str) {
-        (
-            &self.organisation_sort,
-            &self.organisation_id,
-            self.year,
-            &self.title_sort,
-            &self.activity_id,
-        )
-    }
-}
-
 impl BenefitRow {
     /// Organisation (name, id), year, then focus area (name, id; benefits of activities without
     /// one last: `true` sorts after `false`).
@@ -80,6 +67,19 @@ report_row! {
     sort_keys {
         organisation_sort: String;
         title_sort: String;
+    }
+}
+
+impl MissingFollowUpRow {
+    /// Organisation (name, id), year, then title and id.
+    fn order(&self) -> (&str, &str, i32, &str, &str) {
+        (
+            &self.organisation_sort,
+            &self.organisation_id,
+            self.year,
+            &self.title_sort,
+            &self.activity_id,
+        )
     }
 }
 
