@@ -74,7 +74,11 @@ impl Index {
             found.extend(ids.iter().filter_map(|i| self.by_id.get(i)));
         }
         if found.is_empty() {
-            if let Some(e) = self.by_id.get(key) {
+            // An id may come in any spelling a UUID has (braced, upper-case, no hyphens).
+            let id = uuid::Uuid::parse_str(key.trim())
+                .map(|u| u.hyphenated().to_string())
+                .unwrap_or_else(|_| key.to_owned());
+            if let Some(e) = self.by_id.get(&id) {
                 found.push(e);
             }
         }

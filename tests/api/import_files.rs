@@ -424,3 +424,55 @@ async fn oversized_and_mislabelled_files_are_refused() {
         .expect("post");
     assert_eq!(r.status(), 200);
 }
+
+#[tokio::test]
+async fn ids_in_any_uuid_spelling_are_stored_and_matched_in_canonical_form() {
+    let app = TestApp::spawn().await;
+    registry(&app).await;
+    let canonical = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+    // Excel users paste ids braced, upper-case or without hyphens; all name the same record.
+    let first = "id,organisation,year,kind,title\n{0190A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B},SN,2026,project,Första\n";
+    let (status, body) = post(
+        &app,
+        "?resource=activities",
+        &app.admin,
+        "text/csv",
+        first.into(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let stored = app
+        .get(&format!("/api/v1/activities/{canonical}"), &app.admin)
+        .await;
+    assert_eq!(stored.status, 200, "{}", stored.body);
+    assert_eq!(stored.body["id"], canonical);
+    let again =
+        "id,organisation,year,kind,title\n0190A1B2C3D47E5F8A9B0C1D2E3F4A5B,SN,2026,project,Andra\n";
+    let (status, body) = post(
+        &app,
+        "?resource=activities",
+        &app.admin,
+        "text/csv",
+        again.into(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["counts"]["activities"]["updated"], 1, "{body}");
+    assert_eq!(total(&app, "/api/v1/activities?year=2026").await, 1);
+    // A reference by id, in another spelling, resolves to the same record.
+    let benefit = format!(
+        "activity,description\nurn:uuid:{},Färre larm\n",
+        canonical.to_uppercase()
+    );
+    let (status, body) = post(
+        &app,
+        "?resource=benefits",
+        &app.admin,
+        "text/csv",
+        benefit.into(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let b = app.get("/api/v1/benefits?limit=5", &app.admin).await;
+    assert_eq!(b.body["items"][0]["activity_id"], canonical);
+}

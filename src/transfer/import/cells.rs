@@ -53,8 +53,10 @@ pub fn read(c: &Column, cell: &Cell) -> Result<Val, String> {
     match c.ty {
         Ty::Id => match cell.as_text() {
             None => Ok(Val::Null),
-            Some(t) => uuid::Uuid::parse_str(&t)
-                .map(|_| Val::Text(t.to_ascii_lowercase()))
+            // Stored canonical (lower-case, hyphenated) whatever spelling the sheet used: the
+            // record's identity, its uniqueness and the reports' id order all depend on it.
+            Some(t) => uuid::Uuid::parse_str(t.trim())
+                .map(|u| Val::Text(u.hyphenated().to_string()))
                 .map_err(|_| "must be a Styra id (UUID), or empty for a new record".to_owned()),
         },
         Ty::Text | Ty::Ref(_) => Ok(or_null(cell.as_text(), Val::Text)),
@@ -161,5 +163,13 @@ mod tests {
         let c = column("activities", "id");
         assert!(read(c, &Cell::Text("abc".into())).is_err());
         assert_eq!(read(c, &Cell::Empty), Ok(Val::Null));
+        let canonical = Ok(Val::Text("0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".into()));
+        for spelling in [
+            "{0190A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B}",
+            "0190a1b2c3d47e5f8a9b0c1d2e3f4a5b",
+            "urn:uuid:0190A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B",
+        ] {
+            assert_eq!(read(c, &Cell::Text(spelling.into())), canonical);
+        }
     }
 }
