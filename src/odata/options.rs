@@ -34,6 +34,9 @@ pub struct QueryOptions {
     pub count: bool,
     /// The order-key values of the last row of the previous page.
     pub after: Option<Vec<Literal>>,
+    /// What a report set paged in its own SQL (keyset) needs to resume after that row: the
+    /// token's one element past the order keys, as the set wrote it; checked by the set.
+    pub resume: Option<Value>,
     /// Custom parameters the entity set accepts (a report's filters, e.g. `year`).
     pub custom: Vec<(String, String)>,
     /// The request's parameters other than `$top`, `$skip` and `$skiptoken`, for the next link.
@@ -146,7 +149,13 @@ pub fn parse(
         Some("true") => true,
         Some(_) => return Err(bad("$count", "must be true or false")),
     };
-    let after = raw_token.map(|t| decode_token(&t, &order)).transpose()?;
+    let (after, resume) = match raw_token {
+        Some(t) => {
+            let (after, resume) = decode_token(&t, &order)?;
+            (Some(after), resume)
+        }
+        None => (None, None),
+    };
     Ok(QueryOptions {
         select,
         selected,
@@ -156,6 +165,7 @@ pub fn parse(
         skip,
         count,
         after,
+        resume,
         custom,
         carried,
     })
@@ -230,13 +240,17 @@ fn parse_orderby(
     Ok(order)
 }
 
-/// The continuation token: the order-key values of a page's last row, as base64url JSON.
+/// The continuation token: the order-key values of a page's last row (and, for a report set
+/// paged in SQL, one more element: where its query resumes), as base64url JSON.
 pub fn encode_token(values: &[Value]) -> String {
     let json = Value::Array(values.to_vec()).to_string();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
 }
 
-fn decode_token(token: &str, order: &[(Property, Direction)]) -> Result<Vec<Literal>, ApiError> {
+fn decode_token(
+    token: &str,
+    order: &[(Property, Direction)],
+) -> Result<(Vec<Literal>, Option<Value>), ApiError> {
     let invalid = || {
         bad(
             "$skiptoken",
@@ -246,17 +260,21 @@ fn decode_token(token: &str, order: &[(Property, Direction)]) -> Result<Vec<Lite
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(token.trim())
         .map_err(|_| invalid())?;
-    let Ok(Value::Array(values)) = serde_json::from_slice::<Value>(&bytes) else {
+    let Ok(Value::Array(mut values)) = serde_json::from_slice::<Value>(&bytes) else {
         return Err(invalid());
     };
-    if values.len() != order.len() {
-        return Err(invalid());
-    }
-    order
+    let resume = match values.len().checked_sub(order.len()) {
+        Some(0) => None,
+        // Always an object, so a token written for another `$orderby` is still refused.
+        Some(1) if values.last().is_some_and(Value::is_object) => values.pop(),
+        _ => return Err(invalid()),
+    };
+    let after = order
         .iter()
         .zip(values)
         .map(|((p, _), v)| token_literal(p, v).ok_or_else(invalid))
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok((after, resume))
 }
 
 /// A token value back to a typed literal (strings of a sorted-by property are sort keys).
@@ -360,6 +378,18 @@ mod tests {
         );
         assert!(parse_err(&format!("$skiptoken={token}")).contains("$skiptoken"));
         assert!(parse_err("$skiptoken=%%%").contains("$skiptoken"));
+        assert_eq!(o2.resume, None);
+    }
+
+    #[test]
+    fn a_token_may_carry_where_a_report_resumes() {
+        let resume = serde_json::json!({"activity_id": "a-1", "done": 2});
+        let token = encode_token(&[Value::from("k-1"), resume.clone()]);
+        let o = parse_ok(&format!("$skiptoken={token}"));
+        assert_eq!(o.after, Some(vec![Literal::String("k-1".into())]));
+        assert_eq!(o.resume, Some(resume));
+        let too_long = encode_token(&[Value::from("k-1"), Value::from(1), Value::from(2)]);
+        assert!(parse_err(&format!("$skiptoken={too_long}")).contains("$skiptoken"));
     }
 
     #[test]

@@ -187,8 +187,113 @@ fn eval(expr: &Expr, value: &Getter<'_>) -> Option<bool> {
     }
 }
 
-/// Runs the report for the principal and returns one page of its rows. A page after the first
-/// (a `$skiptoken` from a next link) reads the snapshot its first page kept, if still there.
+/// One row as a JSON object of the selected properties (`value(p)`: the row's property `p`).
+fn render<'a>(
+    set: &ReportSet,
+    selected: &[usize],
+    value: impl Fn(usize) -> Cow<'a, Cell>,
+) -> String {
+    let fields: Vec<String> = selected
+        .iter()
+        .map(|p| {
+            format!(
+                "{}:{}",
+                serde_json::Value::from(set.properties[*p].name),
+                value(*p).to_json()
+            )
+        })
+        .collect();
+    format!("{{{}}}", fields.join(","))
+}
+
+fn selected(set: &ReportSet, opts: &QueryOptions) -> Vec<usize> {
+    opts.select
+        .iter()
+        .map(|s| {
+            set.properties
+                .iter()
+                .position(|p| p.name == s.name)
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// A page read by the report's own SQL (keyset paging), when its table pages in SQL and the
+/// request reads it in report order: no `$filter`, `$orderby`, `$skip` or `$count`, the way
+/// Power BI loads a set. A page then costs a page, not the whole report. The next link's token
+/// holds the page's last `row_key` and where the report resumes; the rows after it are read
+/// afresh, so a row added before that point during a walk is not seen and one added after it
+/// is (as on the flat sets). `None`: the request needs the whole result.
+fn paged_in_sql(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    set: &ReportSet,
+    opts: &QueryOptions,
+    filters: &crate::reports::filters::ReportFilters,
+    today: chrono::NaiveDate,
+    wanted: i64,
+) -> Result<Option<Page>, ApiError> {
+    let in_report_order = opts.filter.is_none()
+        && opts.skip == 0
+        && !opts.count
+        && matches!(opts.order.as_slice(), [(p, Direction::Asc)] if p.name == ROW_KEY);
+    let offset = match (&opts.after, &opts.resume) {
+        (None, None) => 0,
+        (Some(after), Some(_)) => match after.as_slice() {
+            [Literal::Int(n)] if *n >= 0 => *n,
+            _ => return Ok(None),
+        },
+        // A token of a walk through a kept result.
+        _ => return Ok(None),
+    };
+    let Ok(limit) = usize::try_from(wanted) else {
+        return Ok(None);
+    };
+    if !in_report_order || limit == 0 || set.table.pages.is_none() {
+        return Ok(None);
+    }
+    let Some(page) = crate::reports::run_page(
+        conn,
+        principal,
+        set.table,
+        filters.clone(),
+        today,
+        opts.resume.as_ref(),
+        limit,
+    )?
+    else {
+        return Ok(None);
+    };
+    let selected = selected(set, opts);
+    let rows: Vec<String> = page
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            render(set, &selected, |p| match p.checked_sub(1) {
+                None => Cow::Owned(Cell::Integer(offset + i as i64 + 1)),
+                Some(c) => row.get(c).map_or(Cow::Owned(Cell::Null), Cow::Borrowed),
+            })
+        })
+        .collect();
+    let last = offset + rows.len() as i64;
+    let within_top = opts.top.is_none_or(|top| top > wanted);
+    let next = match page.next {
+        Some(resume) if within_top && !rows.is_empty() => {
+            Some(vec![serde_json::Value::from(last), resume])
+        }
+        _ => None,
+    };
+    Ok(Some(Page {
+        rows,
+        next,
+        count: None,
+    }))
+}
+
+/// Runs the report for the principal and returns one page of its rows. A report that pages in
+/// SQL reads just the page when it can (`paged_in_sql`); otherwise a page after the first (a
+/// `$skiptoken` from a next link) reads the snapshot its first page kept, if still there.
 pub fn read_page(
     conn: &mut DbConnection,
     principal: &Principal,
@@ -200,6 +305,12 @@ pub fn read_page(
 ) -> Result<Page, ApiError> {
     let today = chrono::Utc::now().date_naive();
     let filters = report_filters(set, &opts.custom, today)?;
+    let wanted = opts.top.map_or(page_size, |top| top.min(page_size));
+    if !count_only {
+        if let Some(page) = paged_in_sql(conn, principal, set, opts, &filters, today, wanted)? {
+            return Ok(page);
+        }
+    }
     // Everything the rows depend on: the report, its filters, the caller's scope and the day.
     let key = format!(
         "{}|{}|{:?}|{today}",
@@ -277,7 +388,6 @@ pub fn read_page(
         }),
         None => usize::try_from(opts.skip).unwrap_or(usize::MAX),
     };
-    let wanted = opts.top.map_or(page_size, |top| top.min(page_size));
     let page: Vec<usize> = rows
         .iter()
         .skip(start)
@@ -294,22 +404,10 @@ pub fn read_page(
         ),
         _ => None,
     };
-    let selected: Vec<usize> = opts.select.iter().map(|p| index(p.name)).collect();
+    let selected = selected(set, opts);
     let rendered = page
         .iter()
-        .map(|i| {
-            let fields: Vec<String> = selected
-                .iter()
-                .map(|p| {
-                    format!(
-                        "{}:{}",
-                        serde_json::Value::from(set.properties[*p].name),
-                        value(*i, *p).to_json()
-                    )
-                })
-                .collect();
-            format!("{{{}}}", fields.join(","))
-        })
+        .map(|i| render(set, &selected, |p| value(*i, p)))
         .collect();
     Ok(Page {
         rows: rendered,

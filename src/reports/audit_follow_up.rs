@@ -149,6 +149,7 @@ pub const SUMMARY: ReportTable = ReportTable {
     required: &[],
     columns: FollowUpRow::COLUMNS,
     run: run_summary,
+    pages: None,
 };
 
 pub const OVERDUE_ACTIONS: ReportTable = ReportTable {
@@ -161,4 +162,5 @@ pub const OVERDUE_ACTIONS: ReportTable = ReportTable {
     required: &[],
     columns: OverdueActionRow::COLUMNS,
     run: run_overdue,
+    pages: None,
 };

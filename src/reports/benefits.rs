@@ -192,6 +192,7 @@ pub const BENEFITS: ReportTable = ReportTable {
     required: &[],
     columns: BenefitRow::COLUMNS,
     run: run_benefits,
+    pages: None,
 };
 
 pub const MISSING_FOLLOW_UPS: ReportTable = ReportTable {
@@ -204,4 +205,5 @@ pub const MISSING_FOLLOW_UPS: ReportTable = ReportTable {
     required: &[],
     columns: MissingFollowUpRow::COLUMNS,
     run: run_missing,
+    pages: None,
 };

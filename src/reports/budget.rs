@@ -143,6 +143,7 @@ pub const BUDGET: ReportTable = ReportTable {
     required: &[],
     columns: BudgetRow::COLUMNS,
     run: run_budget,
+    pages: None,
 };
 
 pub const IT_COST: ReportTable = ReportTable {
@@ -155,4 +156,5 @@ pub const IT_COST: ReportTable = ReportTable {
     required: &[],
     columns: ItCostRow::COLUMNS,
     run: run_it_cost,
+    pages: None,
 };

@@ -98,6 +98,25 @@ pub fn run(
     })
 }
 
+/// Reads one page of a table that pages in SQL (`ReportTable::pages`), with the checks of
+/// [`run`]; `None` when the table computes only whole results.
+pub fn run_page(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    table: &'static ReportTable,
+    filters: ReportFilters,
+    today: NaiveDate,
+    resume: Option<&serde_json::Value>,
+    limit: usize,
+) -> Result<Option<table::ReportPage>, ApiError> {
+    let Some(pages) = table.pages else {
+        return Ok(None);
+    };
+    filters.check_for(table.filters, table.required)?;
+    let ctx = ReportContext::resolve(conn, principal, filters, today)?;
+    pages(conn, &ctx, resume, limit).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

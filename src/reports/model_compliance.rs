@@ -235,6 +235,7 @@ pub const SUMMARY: ReportTable = ReportTable {
     required: &[Filter::Year],
     columns: ComplianceRow::COLUMNS,
     run: run_summary,
+    pages: None,
 };
 
 pub const DETAILS: ReportTable = ReportTable {
@@ -247,4 +248,5 @@ pub const DETAILS: ReportTable = ReportTable {
     required: &[Filter::Year],
     columns: ComplianceDetailRow::COLUMNS,
     run: run_details,
+    pages: None,
 };

@@ -176,4 +176,5 @@ pub const TABLE: ReportTable = ReportTable {
     required: &[Filter::Year],
     columns: OverviewRow::COLUMNS,
     run,
+    pages: None,
 };

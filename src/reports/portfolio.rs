@@ -113,4 +113,5 @@ pub const TABLE: ReportTable = ReportTable {
     required: &[],
     columns: PortfolioRow::COLUMNS,
     run,
+    pages: None,
 };

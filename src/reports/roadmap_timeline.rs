@@ -128,4 +128,5 @@ pub const TABLE: ReportTable = ReportTable {
     required: &[],
     columns: TimelineRow::COLUMNS,
     run,
+    pages: None,
 };

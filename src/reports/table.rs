@@ -227,6 +227,24 @@ macro_rules! report_row {
 /// Runs a table's query for the given filters and scope; returns typed rows in column order.
 pub type RunFn = fn(&mut DbConnection, &ReportContext) -> diesel::QueryResult<Vec<Vec<Cell>>>;
 
+/// One page of a report table read in its own order by its own SQL (keyset paging).
+#[derive(Debug, Default)]
+pub struct ReportPage {
+    pub rows: Vec<Vec<Cell>>,
+    /// Where the next page resumes, when rows remain: a JSON object only the table reads back.
+    pub next: Option<serde_json::Value>,
+}
+
+/// Reads at most `limit` rows of a table in its order, from the start or from where an earlier
+/// page left off (`resume`, as that page's `next` said; a client hands it back, so the table
+/// checks it and answers a malformed one with a 400).
+pub type PageFn = fn(
+    &mut DbConnection,
+    &ReportContext,
+    Option<&serde_json::Value>,
+    usize,
+) -> Result<ReportPage, crate::error::ApiError>;
+
 /// One report table: a route under `/api/v1/reports/`, an OData entity set, an XLSX sheet.
 pub struct ReportTable {
     /// Stable snake_case key, e.g. `documentation_completeness` (the OData entity set name).
@@ -245,6 +263,8 @@ pub struct ReportTable {
     pub required: &'static [Filter],
     pub columns: &'static [Column],
     pub run: RunFn,
+    /// For a table too large to compute whole for each OData page: its pages in SQL.
+    pub pages: Option<PageFn>,
 }
 
 impl ReportTable {

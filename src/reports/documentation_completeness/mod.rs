@@ -3,7 +3,7 @@
 //! requirement — purpose and goals, budget, time frame and each documentation kind — how many
 //! are done, not applicable and missing; and, in `/gaps`, every activity and what it lacks.
 
-use diesel::sql_types::{Bool, Integer, Nullable, Text};
+mod gaps;
 
 use crate::db::DbConnection;
 use crate::domain::documentation_items::DocumentationKind;
@@ -12,6 +12,8 @@ use crate::report_row;
 use crate::reports::filters::{Filter, ReportContext, REPORTED_REQUIREMENTS};
 use crate::reports::sql::Sql;
 use crate::reports::table::{cells, Cell, ReportRow, ReportTable};
+
+pub use gaps::GAPS;
 
 /// The Swedish name of a reported requirement (as the audits call it).
 pub fn label(requirement: Requirement) -> &'static str {
@@ -85,23 +87,6 @@ report_row! {
     }
 }
 
-report_row! {
-    /// One activity and one requirement it does not meet.
-    pub struct GapRow {
-        organisation_id: String => "Organisations-id", "\"0193a0c4-2222-7c1e-9a1b-2f3c4d5e6f70\"", "The organisation that owns the activity.";
-        organisation_name: String => "Organisation", "\"Socialnämnden\"", "Its name.";
-        activity_id: String => "Aktivitets-id", "\"0193a0c4-7777-7c1e-9a1b-2f3c4d5e6f70\"", "The activity.";
-        external_id: Option<String> => "Externt id", "\"PRJ-2021-07\"", "The activity's external_id, if any.";
-        title: String => "Aktivitet", "\"Digital signering av myndighetsbeslut\"", "The activity's title.";
-        phase: String => "Fas", "\"completed\"", "The activity's phase.";
-        year: i32 => "År", "2021", "The activity's year.";
-        requirement: String => "Krav", "\"final_report\"", "What is missing (see the summary's `requirement`).";
-        requirement_label: String => "Dokumentation", "\"Slutrapport/projektutvärdering\"", "Its Swedish name.";
-        status: String => "Status", "\"absent\"", "`absent`: no documentation item (or, for a field, not filled in); `missing`: an item that says it is missing; `draft`: an item not yet done.";
-        documentation_item_id: Option<String> => "Dokumentations-id", "null", "The documentation item, when there is one (missing or draft).";
-    }
-}
-
 /// "Purpose and goals not filled in", "no planned budget", "no time frame": the three
 /// requirements that are fields of the activity row `a`, as SQL conditions. The summary, the gaps
 /// and the overview all judge the fields by these.
@@ -168,159 +153,6 @@ fn run_summary(
     Ok(cells(sql.load::<CompletenessRow>(conn)?))
 }
 
-/// An activity with at least one gap among the chosen requirements, as the gaps query reads it:
-/// what it lacks is in the three field flags, its `documentation_state` (one character per
-/// documentation kind) and its `documentation_open_items`, both kept by triggers (see the
-/// migrations `documentation_state` and `documentation_open_items`).
-#[derive(Debug, diesel::QueryableByName)]
-struct GapActivity {
-    #[diesel(sql_type = Text)]
-    organisation_id: String,
-    #[diesel(sql_type = Text)]
-    organisation_name: String,
-    #[diesel(sql_type = Text)]
-    activity_id: String,
-    /// The organisation's and the activity's sort keys (`name_sort`, `title_sort`): the report's
-    /// order.
-    #[diesel(sql_type = Text)]
-    organisation_sort: String,
-    #[diesel(sql_type = Text)]
-    title_sort: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    external_id: Option<String>,
-    #[diesel(sql_type = Text)]
-    title: String,
-    #[diesel(sql_type = Text)]
-    phase: String,
-    #[diesel(sql_type = Integer)]
-    year: i32,
-    #[diesel(sql_type = Bool)]
-    no_purpose: bool,
-    #[diesel(sql_type = Bool)]
-    no_budget: bool,
-    #[diesel(sql_type = Bool)]
-    no_time_frame: bool,
-    #[diesel(sql_type = Text)]
-    state: String,
-    /// `kind id kind id …` of the activity's items still missing or in draft, kept by the same
-    /// triggers (see the migration `documentation_open_items`).
-    #[diesel(sql_type = Nullable<Text>)]
-    open_items: Option<String>,
-}
-
-impl GapActivity {
-    /// Why the activity does not meet a requirement (`absent`, `missing`, `draft`), or `None`
-    /// when it does (done or not applicable).
-    fn gap(&self, requirement: Requirement) -> Option<&'static str> {
-        let code = match requirement {
-            Requirement::PurposeAndGoals => self.no_purpose.then_some(b'-'),
-            Requirement::PlannedBudget => self.no_budget.then_some(b'-'),
-            Requirement::TimeFrame => self.no_time_frame.then_some(b'-'),
-            // As in the query's SUBSTR: a state too short to hold the kind (never written so)
-            // shows no gap.
-            kind => state_position(kind)
-                .checked_sub(1)
-                .and_then(|i| self.state.as_bytes().get(i).copied()),
-        };
-        match code? {
-            b'-' => Some("absent"),
-            b'm' => Some("missing"),
-            b'r' => Some("draft"),
-            _ => None,
-        }
-    }
-
-    /// The id of the activity's open item of a documentation kind.
-    fn open_item(&self, requirement: Requirement) -> Option<String> {
-        let mut words = self.open_items.as_deref()?.split(' ');
-        while let (Some(kind), Some(id)) = (words.next(), words.next()) {
-            if kind == requirement.as_str() {
-                return Some(id.to_owned());
-            }
-        }
-        None
-    }
-}
-
-/// The gaps: the activities the filters choose that lack at least one chosen requirement, read
-/// once in report order with what they lack (field flags, `documentation_state`, and the ids of
-/// their open items from `documentation_open_items`: no documentation item is read); each
-/// becomes one row per requirement it lacks, in requirement order. Crossing the activities with
-/// the requirements in SQL instead, and sorting the 13k gap rows there, took twice as long on
-/// both databases; probing the open items per activity cost a further third (PostgreSQL) to 40 %
-/// (SQLite).
-fn run_gaps(conn: &mut DbConnection, ctx: &ReportContext) -> diesel::QueryResult<Vec<Vec<Cell>>> {
-    let chosen = chosen_requirements(ctx);
-    let lacks: Vec<String> = chosen
-        .iter()
-        .map(|r| match r {
-            Requirement::PurposeAndGoals => NO_PURPOSE.to_owned(),
-            Requirement::PlannedBudget => NO_BUDGET.to_owned(),
-            Requirement::TimeFrame => NO_TIME_FRAME.to_owned(),
-            kind => format!(
-                "SUBSTR(a.documentation_state, {}, 1) IN ('-', 'm', 'r')",
-                state_position(*kind)
-            ),
-        })
-        .collect();
-    let mut sql = Sql::new();
-    sql.push(&format!(
-        "SELECT a.organisation_id, o.name AS organisation_name, a.id AS activity_id,
-                o.name_sort AS organisation_sort, a.title_sort, a.external_id, a.title, a.phase, a.year,
-                {NO_PURPOSE} AS no_purpose, {NO_BUDGET} AS no_budget,
-                {NO_TIME_FRAME} AS no_time_frame, a.documentation_state AS state,
-                a.documentation_open_items AS open_items
-         FROM activities a JOIN organisations o ON o.id = a.organisation_id
-         WHERE ({})",
-        lacks.join(" OR "),
-    ));
-    sql.and_activity_filters("a", ctx);
-    // Sorted here, not by ORDER BY: PostgreSQL took 30 ms to sort a municipality's 4.5k
-    // activities by these text keys (the rest of the query 23 ms); here it takes well under one.
-    // The sort keys are "C"-collated on PostgreSQL and BINARY on SQLite, ids compare bytewise:
-    // byte order, as `String`'s `Ord`.
-    let mut activities = sql.load::<GapActivity>(conn)?;
-    activities.sort_unstable_by(|a, b| {
-        (
-            &a.organisation_sort,
-            &a.organisation_id,
-            &a.title_sort,
-            &a.activity_id,
-        )
-            .cmp(&(
-                &b.organisation_sort,
-                &b.organisation_id,
-                &b.title_sort,
-                &b.activity_id,
-            ))
-    });
-    let mut rows = Vec::new();
-    for activity in activities {
-        for requirement in &chosen {
-            if let Some(status) = activity.gap(*requirement) {
-                let documentation_item_id = match status {
-                    "absent" => None,
-                    _ => activity.open_item(*requirement),
-                };
-                rows.push(GapRow {
-                    organisation_id: activity.organisation_id.clone(),
-                    organisation_name: activity.organisation_name.clone(),
-                    activity_id: activity.activity_id.clone(),
-                    external_id: activity.external_id.clone(),
-                    title: activity.title.clone(),
-                    phase: activity.phase.clone(),
-                    year: activity.year,
-                    requirement: requirement.as_str().to_owned(),
-                    requirement_label: label(*requirement).to_owned(),
-                    status: status.to_owned(),
-                    documentation_item_id,
-                });
-            }
-        }
-    }
-    Ok(cells(rows))
-}
-
 const FILTERS: &[Filter] = &[
     Filter::OrganisationId,
     Filter::Year,
@@ -342,18 +174,7 @@ pub const SUMMARY: ReportTable = ReportTable {
     required: &[],
     columns: CompletenessRow::COLUMNS,
     run: run_summary,
-};
-
-pub const GAPS: ReportTable = ReportTable {
-    key: "documentation_completeness_gaps",
-    path: "documentation-completeness/gaps",
-    title: "Dokumentationsluckor",
-    summary: "Every activity and the documentation it lacks",
-    description: "The rows behind `missing` in `/reports/documentation-completeness`, with the same filters: one row per activity and requirement that is neither done nor not applicable, naming the organisation, the activity (id, external id, title), its phase and year, what is missing and why (`absent`, `missing` or `draft`). Ordered by organisation and title.",
-    filters: FILTERS,
-    required: &[],
-    columns: GapRow::COLUMNS,
-    run: run_gaps,
+    pages: None,
 };
 
 #[cfg(test)]
@@ -365,11 +186,13 @@ mod tests {
     #[test]
     fn the_migrations_write_the_kinds_in_the_order_the_report_reads() {
         for migration in [
-            include_str!("../../migrations/sqlite/2026-12-03-000010_documentation_state/up.sql"),
-            include_str!("../../migrations/postgres/2026-12-03-000010_documentation_state/up.sql"),
+            include_str!("../../../migrations/sqlite/2026-12-03-000010_documentation_state/up.sql"),
+            include_str!(
+                "../../../migrations/postgres/2026-12-03-000010_documentation_state/up.sql"
+            ),
             // Redefines SQLite's view (PostgreSQL's `documentation_state_of` stays as it was).
             include_str!(
-                "../../migrations/sqlite/2026-12-03-000012_documentation_open_items/up.sql"
+                "../../../migrations/sqlite/2026-12-03-000012_documentation_open_items/up.sql"
             ),
         ] {
             let places: Vec<usize> = DocumentationKind::ALL
