@@ -101,6 +101,16 @@ odata_rows = service.query(Portfolio).raw({"year": "2026", "$filter": "phase eq 
 check(len(odata_rows) == sum(1 for r in rest if r["phase"] == "completed") > 0,
       f"report portfolio?year=2026 with $filter: {len(odata_rows)} rows as in /api/v1/reports/portfolio")
 
+# The gaps set pages in SQL (keyset on the report's order): its pages, followed by the library,
+# are the whole report row for row, with consecutive row keys.
+Gap = service.entities["documentation_completeness_gaps"]
+rest = session.get(feed.replace("/odata/", "/api/v1/reports/documentation-completeness/gaps")).json()["rows"]
+walked = list(service.query(Gap))
+check([(g.row_key, g.activity_id, g.requirement, g.status) for g in walked]
+      == [(i + 1, r["activity_id"], r["requirement"], r["status"]) for i, r in enumerate(rest)]
+      and len(rest) > page_size,
+      f"documentation_completeness_gaps: {len(walked)} rows paged in SQL, the report's rows in its order")
+
 # Dates are ISO 8601 and typed as the metadata says.
 system = next(iter(service.query(service.entities["systems"])))
 check(isinstance(system.modified_at, datetime.datetime) and system.modified_at.tzinfo is not None,

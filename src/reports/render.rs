@@ -160,19 +160,33 @@ struct JsonBody<'a> {
     rows: JsonRows<'a>,
 }
 
+/// Room for a body of `rows` × `columns` cells: about 40 bytes a cell (key, quotes, value) in
+/// the reports measured, so a 5 MB body is written without growing its buffer ten times over.
+fn json_capacity(rows: usize, columns: usize) -> usize {
+    rows.saturating_mul(columns)
+        .saturating_mul(48)
+        .saturating_add(4096)
+        .min(512 << 20)
+}
+
 pub fn json(data: &ReportData) -> Result<Vec<u8>, ApiError> {
-    serde_json::to_vec(&JsonBody {
-        report: data.table.key,
-        title: data.table.title,
-        generated_on: data.generated_on,
-        filters: &data.filters,
-        columns: data.table.columns,
-        rows: JsonRows {
+    let mut body = Vec::with_capacity(json_capacity(data.rows.len(), data.table.columns.len()));
+    serde_json::to_writer(
+        &mut body,
+        &JsonBody {
+            report: data.table.key,
+            title: data.table.title,
+            generated_on: data.generated_on,
+            filters: &data.filters,
             columns: data.table.columns,
-            rows: &data.rows,
+            rows: JsonRows {
+                columns: data.table.columns,
+                rows: &data.rows,
+            },
         },
-    })
-    .map_err(ApiError::internal)
+    )
+    .map_err(ApiError::internal)?;
+    Ok(body)
 }
 
 /// A cell as CSV text; texts are borrowed (a large report has 100k+ of them).
