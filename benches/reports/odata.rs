@@ -31,7 +31,8 @@ pub struct Feed {
     pub pages: Vec<usize>,
     /// Stop walking after this many pages (`None`: to the end).
     pub walk_limit: Option<usize>,
-    /// For a report set: the report's key and filters (the floor is its run function).
+    /// For a report set: the report's key and filters (the floor is its page function when it
+    /// pages in SQL, else its run function).
     pub report: Option<(&'static str, String)>,
 }
 

@@ -100,6 +100,10 @@ async fn read(
     let opts = opts.clone();
     db.run(move |conn| match set {
         EntitySet::Table(table) => {
+            // Only report sets that page in SQL write a resume point into their tokens.
+            if opts.resume.is_some() {
+                return Err(options::invalid_token());
+            }
             let scope = principal.orgs.as_deref();
             if count_only {
                 let n = exec::count(conn, table, &opts, scope)?;

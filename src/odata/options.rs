@@ -247,16 +247,19 @@ pub fn encode_token(values: &[Value]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
 }
 
+/// A `$skiptoken` this feed did not write for these query options.
+pub fn invalid_token() -> ApiError {
+    bad(
+        "$skiptoken",
+        "not a token from this feed's @odata.nextLink (with the same query options)",
+    )
+}
+
 fn decode_token(
     token: &str,
     order: &[(Property, Direction)],
 ) -> Result<(Vec<Literal>, Option<Value>), ApiError> {
-    let invalid = || {
-        bad(
-            "$skiptoken",
-            "not a token from this feed's @odata.nextLink (with the same $orderby)",
-        )
-    };
+    let invalid = invalid_token;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(token.trim())
         .map_err(|_| invalid())?;

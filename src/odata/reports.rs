@@ -5,7 +5,9 @@
 //! runs in SQL as there, and `$filter`, `$orderby`, `$select` and paging then apply to its
 //! (aggregated, small) result in memory, with the same semantics as on the flat tables. The
 //! pages after the first read the first page's result (`snapshots`), so a walk through the
-//! pages runs the report once.
+//! pages runs the report once. A table that pages in its own SQL (the documentation gaps, up to
+//! 200k rows) is read a page at a time instead when the request reads it in report order, as
+//! Power BI does (`paged_in_sql`).
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -218,6 +220,10 @@ fn selected(set: &ReportSet, opts: &QueryOptions) -> Vec<usize> {
         .collect()
 }
 
+/// The largest `row_key` a token may carry: far beyond any report, and far from overflowing
+/// when a page's rows are counted on.
+const MAX_ROW_KEY: i64 = 1 << 40;
+
 /// A page read by the report's own SQL (keyset paging), when its table pages in SQL and the
 /// request reads it in report order: no `$filter`, `$orderby`, `$skip` or `$count`, the way
 /// Power BI loads a set. A page then costs a page, not the whole report. The next link's token
@@ -237,19 +243,22 @@ fn paged_in_sql(
         && opts.skip == 0
         && !opts.count
         && matches!(opts.order.as_slice(), [(p, Direction::Asc)] if p.name == ROW_KEY);
+    let pages_in_sql = in_report_order && set.table.pages.is_some();
     let offset = match (&opts.after, &opts.resume) {
         (None, None) => 0,
-        (Some(after), Some(_)) => match after.as_slice() {
-            [Literal::Int(n)] if *n >= 0 => *n,
-            _ => return Ok(None),
+        // A resume point only comes with a row_key this server could have written.
+        (Some(after), Some(_)) if pages_in_sql => match after.as_slice() {
+            [Literal::Int(n)] if (0..=MAX_ROW_KEY).contains(n) => *n,
+            _ => return Err(super::options::invalid_token()),
         },
+        (_, Some(_)) => return Err(super::options::invalid_token()),
         // A token of a walk through a kept result.
-        _ => return Ok(None),
+        (Some(_), None) => return Ok(None),
     };
     let Ok(limit) = usize::try_from(wanted) else {
         return Ok(None);
     };
-    if !in_report_order || limit == 0 || set.table.pages.is_none() {
+    if !pages_in_sql || limit == 0 {
         return Ok(None);
     }
     let Some(page) = crate::reports::run_page(
@@ -306,6 +315,14 @@ pub fn read_page(
     let today = chrono::Utc::now().date_naive();
     let filters = report_filters(set, &opts.custom, today)?;
     let wanted = opts.top.map_or(page_size, |top| top.min(page_size));
+    if wanted <= 0 && !count_only && !opts.count {
+        // `$top=0` asks for no rows: nothing to compute.
+        return Ok(Page {
+            rows: Vec::new(),
+            next: None,
+            count: None,
+        });
+    }
     if !count_only {
         if let Some(page) = paged_in_sql(conn, principal, set, opts, &filters, today, wanted)? {
             return Ok(page);

@@ -74,11 +74,18 @@ impl Index {
             found.extend(ids.iter().filter_map(|i| self.by_id.get(i)));
         }
         if found.is_empty() {
-            // An id may come in any spelling a UUID has (braced, upper-case, no hyphens).
-            let id = uuid::Uuid::parse_str(key.trim())
-                .map(|u| u.hyphenated().to_string())
-                .unwrap_or_else(|_| key.to_owned());
-            if let Some(e) = self.by_id.get(&id) {
+            // An id as written, else in its canonical spelling (a sheet may brace it, write it
+            // upper-case or drop the hyphens).
+            let canonical = || {
+                uuid::Uuid::parse_str(key.trim())
+                    .ok()
+                    .map(|u| u.hyphenated().to_string())
+            };
+            if let Some(e) = self
+                .by_id
+                .get(key)
+                .or_else(|| canonical().and_then(|id| self.by_id.get(&id)))
+            {
                 found.push(e);
             }
         }

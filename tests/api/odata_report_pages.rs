@@ -12,10 +12,19 @@ use crate::helpers::TestApp;
 
 /// One page: its rows and its next link.
 async fn page(app: &TestApp, url: &str, size: usize) -> (Vec<Value>, Option<String>) {
+    page_as(app, &app.admin, url, size).await
+}
+
+async fn page_as(
+    app: &TestApp,
+    token: &str,
+    url: &str,
+    size: usize,
+) -> (Vec<Value>, Option<String>) {
     let res = app
         .client
         .get(url)
-        .bearer_auth(&app.admin)
+        .bearer_auth(token)
         .header("Prefer", format!("odata.maxpagesize={size}"))
         .send()
         .await
@@ -90,10 +99,19 @@ async fn a_filtered_walk_through_report_pages_reads_one_snapshot() {
 
 /// Every page of a walk, from `start`, with its rows; the links followed.
 async fn walk(app: &TestApp, start: &str, size: usize) -> (Vec<Value>, Vec<String>) {
-    let (mut rows, mut link) = page(app, start, size).await;
+    walk_as(app, &app.admin, start, size).await
+}
+
+async fn walk_as(
+    app: &TestApp,
+    token: &str,
+    start: &str,
+    size: usize,
+) -> (Vec<Value>, Vec<String>) {
+    let (mut rows, mut link) = page_as(app, token, start, size).await;
     let mut links = Vec::new();
     while let Some(next) = link {
-        let (more, after) = page(app, &next, size).await;
+        let (more, after) = page_as(app, token, &next, size).await;
         assert!(!more.is_empty(), "a next link to an empty page: {next}");
         rows.extend(more);
         links.push(next);
@@ -114,6 +132,8 @@ async fn gaps_paged_in_sql_are_the_whole_report_in_its_order() {
         (&tree.social_admin, "Öppen e-tjänst"),
         (&tree.social_admin, "Bredband"),
         (&tree.social_admin, "anmälan"),
+        // The same title twice: the activity id breaks the tie.
+        (&tree.social_admin, "Bredband"),
         (&tree.school_admin, "Lärplattform"),
         (&tree.school_admin, "Elevhälsa"),
     ] {
@@ -125,7 +145,7 @@ async fn gaps_paged_in_sql_are_the_whole_report_in_its_order() {
             serde_json::json!({"purpose_and_goals": "Täckning i hela kommunen"}),
         ),
         (
-            &ids[3],
+            &ids[4],
             serde_json::json!({"purpose_and_goals": "Ett ställe", "planned_budget": 100000}),
         ),
     ] {
@@ -146,7 +166,7 @@ async fn gaps_paged_in_sql_are_the_whole_report_in_its_order() {
         .await;
     assert_eq!(report.status, 200, "{}", report.body);
     let whole = report.body["rows"].as_array().expect("rows").clone();
-    assert_eq!(whole.len(), 10 + 9 + 10 + 8 + 10);
+    assert_eq!(whole.len(), 10 + 9 + 10 + 10 + 8 + 10);
 
     let start = app.url(&format!(
         "/odata/documentation_completeness_gaps?organisation_id={}",
@@ -167,6 +187,44 @@ async fn gaps_paged_in_sql_are_the_whole_report_in_its_order() {
             assert_eq!(&Value::Object(row), expected, "row {i}, pages of {size}");
         }
     }
+
+    // One row per activity (one requirement): pages span several batches of activities.
+    let one = app
+        .get(
+            &format!(
+                "/api/v1/reports/documentation-completeness/gaps?organisation_id={}&requirement=final_report",
+                tree.municipality
+            ),
+            &app.admin,
+        )
+        .await;
+    let one = one.body["rows"].as_array().expect("rows").clone();
+    assert_eq!(one.len(), 6);
+    for size in 1..=6 {
+        let (rows, _) = walk(&app, &format!("{start}&requirement=final_report"), size).await;
+        let got: Vec<&Value> = rows.iter().map(|r| &r["activity_id"]).collect();
+        let expected: Vec<&Value> = one.iter().map(|r| &r["activity_id"]).collect();
+        assert_eq!(got, expected, "pages of {size}");
+    }
+
+    // A caller scoped to one committee walks only its rows, without naming it.
+    let viewer = app.token("viewer", styra::auth::Role::Viewer, &[&tree.school]);
+    let (rows, _) = walk_as(
+        &app,
+        &viewer,
+        &app.url("/odata/documentation_completeness_gaps"),
+        3,
+    )
+    .await;
+    let school: Vec<&Value> = whole
+        .iter()
+        .filter(|r| r["organisation_id"] == tree.school_admin.as_str())
+        .collect();
+    assert!(!school.is_empty());
+    assert_eq!(rows.len(), school.len());
+    assert!(rows
+        .iter()
+        .all(|r| r["organisation_id"] == tree.school_admin.as_str()));
 
     // $select and $top work on pages read in SQL; the next link counts $top down.
     let (rows, links) = walk(
@@ -229,25 +287,67 @@ async fn a_tampered_report_token_is_a_400() {
     let next = next.expect("more pages");
     let token = next.split("$skiptoken=").nth(1).expect("token");
     let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let mut json: Value =
+    let json: Value =
         serde_json::from_slice(&base64::Engine::decode(&engine, token).expect("base64"))
             .expect("json");
-    json[1]["rows_done"] = Value::from("many");
-    let bad = base64::Engine::encode(&engine, json.to_string());
-    let res = app
-        .client
-        .get(next.replace(token, &bad))
-        .bearer_auth(&app.admin)
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(res.status().as_u16(), 400);
-    let body: Value = res.json().await.expect("json");
-    assert!(
-        body["detail"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("$skiptoken"),
-        "{body}"
-    );
+    let tamper = |change: &dyn Fn(&mut Value)| {
+        let mut token_json = json.clone();
+        change(&mut token_json);
+        next.replace(
+            token,
+            &base64::Engine::encode(&engine, token_json.to_string()),
+        )
+    };
+    let bad_links = [
+        tamper(&|t| t[1]["rows_done"] = Value::from("many")),
+        tamper(&|t| t[1]["title_sort"] = Value::from("a\u{0}b")),
+        tamper(&|t| t[1]["activity_id"] = Value::from("not-an-id")),
+        tamper(&|t| {
+            let upper = t[1]["activity_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_uppercase();
+            t[1]["activity_id"] = Value::from(upper)
+        }),
+        tamper(&|t| t[1]["extra"] = Value::from(1)),
+        tamper(&|t| t[0] = Value::from(i64::MAX)),
+        tamper(&|t| t[0] = Value::from(-1)),
+        // A resume point where the set does not page in SQL, or on a flat table.
+        format!("{}&$filter=status%20eq%20'absent'", tamper(&|_| {})),
+        tamper(&|_| {}).replace("documentation_completeness_gaps", "activities"),
+    ];
+    for link in bad_links {
+        let res = app
+            .client
+            .get(&link)
+            .bearer_auth(&app.admin)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status().as_u16(), 400, "{link}");
+        let body: Value = res.json().await.expect("json");
+        assert!(
+            body["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("$skiptoken"),
+            "{body}"
+        );
+    }
+    // Untampered, the link works.
+    let (rows, _) = page(&app, &tamper(&|_| {}), 4).await;
+    assert!(!rows.is_empty());
+}
+
+#[tokio::test]
+async fn top_zero_is_an_empty_page_without_a_next_link() {
+    let app = TestApp::spawn().await;
+    let tree = app.tree().await;
+    app.activity(&tree.social_admin, "Projekt").await;
+    for set in ["documentation_completeness_gaps", "portfolio"] {
+        let r = app.get(&format!("/odata/{set}?$top=0"), &app.admin).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.body["value"], serde_json::json!([]));
+        assert!(r.body.get("@odata.nextLink").is_none(), "{}", r.body);
+    }
 }

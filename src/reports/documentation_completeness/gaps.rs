@@ -222,6 +222,17 @@ impl Resume {
         }
     }
 
+    /// Whether a resume point handed back by a client could have been written here: canonical
+    /// ids, and sort keys a database accepts as text (PostgreSQL refuses NUL).
+    fn is_sound(&self) -> bool {
+        let canonical =
+            |id: &str| uuid::Uuid::parse_str(id).is_ok_and(|u| u.hyphenated().to_string() == id);
+        canonical(&self.organisation_id)
+            && canonical(&self.activity_id)
+            && !self.organisation_sort.contains('\0')
+            && !self.title_sort.contains('\0')
+    }
+
     fn is(&self, activity: &GapActivity) -> bool {
         activity.order()
             == (
@@ -234,10 +245,12 @@ impl Resume {
 }
 
 /// At most `limit` activities from `from` on, in report order. Organisations lead the join and
-/// the order, so both databases walk the organisations by their `(name_sort, id)` index and stop
-/// once the page is full: PostgreSQL sorts each organisation's activities by title as they come
-/// (an incremental sort), SQLite sorts "the right part of the order by". A page of a
-/// municipality's 13k gap rows reads 5 ms, where the whole report reads 45.
+/// the order (`CROSS JOIN` is SQLite's way of fixing the join order; PostgreSQL plans it as any
+/// join and chooses the same), so both databases walk the organisations by their
+/// `(name_sort, id)` index and stop once the page is full: PostgreSQL sorts each organisation's
+/// activities by title as they come (an incremental sort), SQLite sorts "the right part of the
+/// order by". 500 activities of a municipality's year (1,000 of its 13k gap rows) take 5 ms
+/// (PostgreSQL) to 10 ms (SQLite), where all of them take 20–35.
 fn load_from(
     conn: &mut DbConnection,
     ctx: &ReportContext,
@@ -274,14 +287,19 @@ fn page_gaps(
     resume: Option<&serde_json::Value>,
     limit: usize,
 ) -> Result<ReportPage, ApiError> {
-    let mut from: Option<Resume> = resume
-        .map(|v| serde_json::from_value(v.clone()))
-        .transpose()
-        .map_err(|_| {
-            ApiError::BadRequest(
-                "$skiptoken: not a token from this feed's @odata.nextLink".to_owned(),
-            )
-        })?;
+    let mut from: Option<Resume> = match resume {
+        None => None,
+        Some(v) => Some(
+            serde_json::from_value::<Resume>(v.clone())
+                .ok()
+                .filter(Resume::is_sound)
+                .ok_or_else(|| {
+                    ApiError::BadRequest(
+                        "$skiptoken: not a token from this feed's @odata.nextLink".to_owned(),
+                    )
+                })?,
+        ),
+    };
     let chosen = chosen_requirements(ctx);
     // Three rows per activity is typical; one batch then fills the page.
     let batch = limit / 2 + 2;
