@@ -259,23 +259,22 @@ fn decode_token(
     token: &str,
     order: &[(Property, Direction)],
 ) -> Result<(Vec<Literal>, Option<Value>), ApiError> {
-    let invalid = invalid_token;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(token.trim())
-        .map_err(|_| invalid())?;
+        .map_err(|_| invalid_token())?;
     let Ok(Value::Array(mut values)) = serde_json::from_slice::<Value>(&bytes) else {
-        return Err(invalid());
+        return Err(invalid_token());
     };
     let resume = match values.len().checked_sub(order.len()) {
         Some(0) => None,
         // Always an object, so a token written for another `$orderby` is still refused.
         Some(1) if values.last().is_some_and(Value::is_object) => values.pop(),
-        _ => return Err(invalid()),
+        _ => return Err(invalid_token()),
     };
     let after = order
         .iter()
         .zip(values)
-        .map(|((p, _), v)| token_literal(p, v).ok_or_else(invalid))
+        .map(|((p, _), v)| token_literal(p, v).ok_or_else(invalid_token))
         .collect::<Result<_, _>>()?;
     Ok((after, resume))
 }

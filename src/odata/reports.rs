@@ -208,16 +208,20 @@ fn render<'a>(
     format!("{{{}}}", fields.join(","))
 }
 
-fn selected(set: &ReportSet, opts: &QueryOptions) -> Vec<usize> {
-    opts.select
-        .iter()
-        .map(|s| {
-            set.properties
-                .iter()
-                .position(|p| p.name == s.name)
-                .unwrap_or_default()
-        })
-        .collect()
+impl ReportSet {
+    /// The place of a property among the set's properties (names come from parsed options, so
+    /// they are the set's own).
+    fn position(&self, name: &str) -> usize {
+        self.properties
+            .iter()
+            .position(|p| p.name == name)
+            .unwrap_or_default()
+    }
+
+    /// The places of the properties `$select` chose.
+    fn selected(&self, opts: &QueryOptions) -> Vec<usize> {
+        opts.select.iter().map(|p| self.position(p.name)).collect()
+    }
 }
 
 /// The largest `row_key` a token may carry: far beyond any report, and far from overflowing
@@ -273,7 +277,7 @@ fn paged_in_sql(
     else {
         return Ok(None);
     };
-    let selected = selected(set, opts);
+    let selected = set.selected(opts);
     let rows: Vec<String> = page
         .rows
         .iter()
@@ -350,12 +354,7 @@ pub fn read_page(
             rows
         }
     };
-    let index = |name: &str| {
-        set.properties
-            .iter()
-            .position(|p| p.name == name)
-            .unwrap_or_default()
-    };
+    let index = |name: &str| set.position(name);
     // Row `i`'s value of property `p`: its row_key (its place in the report, from 1), then the
     // report's cells. The pages borrow the (kept) rows: a page of a 200k-row report copies
     // only its own rows.
@@ -421,7 +420,7 @@ pub fn read_page(
         ),
         _ => None,
     };
-    let selected = selected(set, opts);
+    let selected = set.selected(opts);
     let rendered = page
         .iter()
         .map(|i| render(set, &selected, |p| value(*i, p)))

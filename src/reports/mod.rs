@@ -87,8 +87,7 @@ pub fn run(
     filters: ReportFilters,
     today: NaiveDate,
 ) -> Result<ReportData, ApiError> {
-    filters.check_for(table.filters, table.required)?;
-    let ctx = ReportContext::resolve(conn, principal, filters, today)?;
+    let ctx = context(conn, principal, table, filters, today)?;
     let rows = (table.run)(conn, &ctx)?;
     Ok(ReportData {
         table,
@@ -112,9 +111,21 @@ pub fn run_page(
     let Some(pages) = table.pages else {
         return Ok(None);
     };
-    filters.check_for(table.filters, table.required)?;
-    let ctx = ReportContext::resolve(conn, principal, filters, today)?;
+    let ctx = context(conn, principal, table, filters, today)?;
     pages(conn, &ctx, resume, limit).map(Some)
+}
+
+/// The filters checked against the table (422) and resolved for the principal's scope (403
+/// outside it).
+fn context(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    table: &ReportTable,
+    filters: ReportFilters,
+    today: NaiveDate,
+) -> Result<ReportContext, ApiError> {
+    filters.check_for(table.filters, table.required)?;
+    ReportContext::resolve(conn, principal, filters, today)
 }
 
 #[cfg(test)]
