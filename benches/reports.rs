@@ -5,7 +5,8 @@
 //! context's lookups and the table's run function on a pooled connection: no HTTP, no rendering)
 //! — and OData pages of 1,000 rows. One client, requests one after another. Prints markdown
 //! tables: report | rows | floor p50 | HTTP p50 | HTTP p99 | ratio | target met (p50 < 100 ms and
-//! < 1.5 × floor), and per OData page p50/p99 (target < 50 ms).
+//! < 1.5 × floor), then what a request without SQL costs (the fixed part of every report's
+//! HTTP time), and per OData page p50/p99 (target < 50 ms).
 //!
 //! Run: `cargo bench --bench reports` (SQLite in a temp dir). With
 //! `STYRA_BENCH_DATABASE_URL=postgres://user@host/postgres` the same runs on PostgreSQL (a fresh

@@ -189,6 +189,36 @@ pub async fn run(
         missed,
         cases.len()
     ));
+    out.push(String::new());
+    out.extend(fixed_costs(&client, base, token, budget).await?);
+    Ok(out)
+}
+
+/// What every report request pays besides its SQL, timed the same way: a request with no
+/// authentication and no SQL, and an authenticated one with no SQL (the report catalogue). A
+/// report whose floor is under these cannot stay under 1.5 × its floor.
+async fn fixed_costs(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    budget: Budget,
+) -> anyhow::Result<Vec<String>> {
+    let mut out = vec![
+        "| request without SQL | KB | HTTP p50 ms | HTTP p99 ms |".to_owned(),
+        "|---|---:|---:|---:|".to_owned(),
+    ];
+    for (label, path) in [
+        ("liveness, no token", "/health/live"),
+        ("report catalogue, bearer token", "/api/v1/reports"),
+    ] {
+        let (http, body) = time_http(client, &format!("{base}{path}"), token, budget).await?;
+        out.push(format!(
+            "| {label} (`{path}`) | {} | {} | {} |",
+            kb(body.len()),
+            ms(http.p(50.0)),
+            ms(http.p(99.0)),
+        ));
+    }
     Ok(out)
 }
 

@@ -135,9 +135,14 @@ pub fn build_pool(url: &str, size: u32) -> anyhow::Result<Pool> {
         let mut conn = SqliteConnection::establish(&manager.url)?;
         conn.batch_execute("PRAGMA journal_mode = WAL;")?;
     }
+    // A connection to a local SQLite file has no server or socket to lose, so checking it out
+    // needs no `SELECT 1` round; PostgreSQL connections are tested, as a restarted server or a
+    // dropped socket leaves dead ones in the pool.
+    let test_on_check_out = manager.backend != Backend::Sqlite;
     let pool = r2d2::Pool::builder()
         .max_size(size)
         .connection_timeout(Duration::from_secs(5))
+        .test_on_check_out(test_on_check_out)
         .build(manager)?;
     Ok(pool)
 }

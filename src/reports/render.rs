@@ -327,11 +327,14 @@ pub fn xlsx(data: &ReportData) -> Result<Vec<u8>, ApiError> {
     // The fastest deflate level: the zip is 1.7 × larger (still a sixth of the CSV) and written
     // in half the time, which for a 13k-row report is most of the response time.
     book.set_zip_compression_level(1);
-    // Rows go straight to a temporary file as they are written, strings inline: a 13k-row
-    // report is written in half the time (no cell table, no shared-string hashing). The price
+    // Rows go straight to a temporary file as they are written: a 13k-row report is written in
+    // half the time of the in-memory sheet (no cell table). Strings go to the shared-string
+    // table ("low memory" mode) rather than inline: the gaps list repeats organisations,
+    // phases, requirements and statuses on every row, so the sheet XML to escape and deflate
+    // shrinks (measured 59 → 55 ms and 1.20 → 1.17 MB for the 13,572-row gaps report). The price
     // is that the library cannot autofit the columns afterwards, so `column_widths` does.
     // Without a writable temporary directory the sheet is built in memory instead.
-    if let Err(e) = book.add_worksheet_with_constant_memory() {
+    if let Err(e) = book.add_worksheet_with_low_memory() {
         tracing::warn!(error = %e, "no temporary file for the xlsx sheet; building it in memory");
         book.add_worksheet();
     }
