@@ -194,8 +194,8 @@ pub async fn run(
     Ok(out)
 }
 
-/// What every report request pays besides its SQL, timed the same way: a request with no
-/// authentication and no SQL, and an authenticated one with no SQL (the report catalogue). A
+/// What every report request pays besides its SQL, timed the same way: a request that checks no
+/// token and runs no SQL, and an authenticated one with no SQL (the report catalogue). A
 /// report whose floor is under these cannot stay under 1.5 × its floor.
 async fn fixed_costs(
     client: &reqwest::Client,
@@ -208,7 +208,7 @@ async fn fixed_costs(
         "|---|---:|---:|---:|".to_owned(),
     ];
     for (label, path) in [
-        ("liveness, no token", "/health/live"),
+        ("liveness, token not checked", "/health/live"),
         ("report catalogue, bearer token", "/api/v1/reports"),
     ] {
         let (http, body) = time_http(client, &format!("{base}{path}"), token, budget).await?;

@@ -110,8 +110,14 @@ impl r2d2::ManageConnection for ConnectionManager {
         }
     }
 
+    /// Run at every check-out. A PostgreSQL connection is asked `SELECT 1`: a restarted server
+    /// or a dropped socket leaves dead ones in the pool. A connection to a local SQLite file has
+    /// no server or socket to lose, so it is not asked (a round trip on every request).
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DbError> {
-        Ok(conn.batch_execute("SELECT 1")?)
+        match conn {
+            DbConnection::Postgresql(c) => Ok(c.batch_execute("SELECT 1")?),
+            DbConnection::Sqlite(_) => Ok(()),
+        }
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
@@ -135,14 +141,9 @@ pub fn build_pool(url: &str, size: u32) -> anyhow::Result<Pool> {
         let mut conn = SqliteConnection::establish(&manager.url)?;
         conn.batch_execute("PRAGMA journal_mode = WAL;")?;
     }
-    // A connection to a local SQLite file has no server or socket to lose, so checking it out
-    // needs no `SELECT 1` round; PostgreSQL connections are tested, as a restarted server or a
-    // dropped socket leaves dead ones in the pool.
-    let test_on_check_out = manager.backend != Backend::Sqlite;
     let pool = r2d2::Pool::builder()
         .max_size(size)
         .connection_timeout(Duration::from_secs(5))
-        .test_on_check_out(test_on_check_out)
         .build(manager)?;
     Ok(pool)
 }

@@ -266,3 +266,41 @@ async fn pooled_connections_carry_the_report_settings() {
     };
     assert_eq!(values, want);
 }
+
+/// On PostgreSQL a pooled connection whose server process was ended (a restart, a dropped
+/// socket) is found dead at check-out and replaced, so the next request does not fail. SQLite
+/// connections are not checked (a local file has no connection to lose): nothing to test there.
+#[tokio::test]
+async fn dead_postgresql_connections_are_replaced_at_check_out() {
+    use diesel::{Connection, RunQueryDsl};
+    let app = TestApp::spawn().await;
+    let url = app.settings.database_url();
+    if !url.starts_with("postgres") {
+        return;
+    }
+    let settings = app.settings.clone();
+    let value = tokio::task::spawn_blocking(move || {
+        let db = styra::startup::open_database(&settings).expect("open");
+        // Every connection of the pool is idle and open; end all of them from outside.
+        drop(db.pool().get().expect("connection"));
+        let mut admin = diesel::PgConnection::establish(&url).expect("connect");
+        diesel::sql_query(
+            "SELECT pg_terminate_backend(pid)::text AS value FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .load::<Setting>(&mut admin)
+        .expect("terminate the pool's connections");
+        let mut conn = db.pool().get().expect("a live connection");
+        diesel::sql_query("SELECT 'alive' AS value")
+            .get_result::<Setting>(&mut *conn)
+            .expect("the checked-out connection works")
+            .value
+    })
+    .await
+    .expect("join");
+    assert_eq!(value, "alive");
+    // The server's own pool lost its connections too and still answers.
+    app.get("/api/v1/organisations", &app.admin)
+        .await
+        .assert_status(200);
+}
